@@ -1,0 +1,24 @@
+package rockstream
+
+import (
+	"context"
+	"errors"
+	"iter"
+)
+
+// Backend is where tokens come from: the builtin model, Bedrock, an
+// OpenAI-compatible server, or a recording.
+//
+// Stream starts generating an answer to req. The sequence yields events in
+// order; an error is yielded alone and ends it. A failure before the first
+// event is a pre-stream failure: frontends turn it into an HTTP status.
+// Breaking out of the loop, or cancelling ctx, stops the upstream request
+// and frees everything the stream holds. A sequence that ends without an
+// error has delivered MessageStop (and, where known, Metadata).
+type Backend interface {
+	Stream(ctx context.Context, req *Request) iter.Seq2[Event, error]
+}
+
+// ErrIncomplete is the cause when a stream ends before the model's final
+// event: a cut connection is never a clean end.
+var ErrIncomplete = errors.New("rockstream: stream ended before the model's final event")
