@@ -155,3 +155,8 @@ func AsError(err error) *Error {
 	}
 	return &Error{Class: ClassUnknown, StatusCode: http.StatusInternalServerError, Message: err.Error(), Err: err}
 }
+
+// ErrAbort, yielded by a backend, makes the frontend drop the connection
+// in the middle of a frame, as a network fault would. Backends that inject
+// or replay faults use it; frontends never report it as a clean end.
+var ErrAbort = errors.New("rockstream: connection aborted")
