@@ -1,0 +1,187 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
+	"github.com/rockstream/rockstream"
+)
+
+// EventStreamContentType is the response type of every Bedrock stream.
+const EventStreamContentType = "application/vnd.amazon.eventstream"
+
+// Stream is which Bedrock streaming operation a frame belongs to; each has
+// its own set of exception types.
+type Stream int
+
+const (
+	InvokeStream   Stream = iota // InvokeModelWithResponseStream
+	ConverseStream               // ConverseStream
+)
+
+// ExceptionType is the lowerCamel :exception-type for a failure of code
+// inside stream s. Each stream's union knows only a few exceptions; the
+// others map to the nearest one (ConverseStream has no
+// modelTimeoutException).
+func ExceptionType(s Stream, code string) string {
+	switch code {
+	case "ValidationException", "AccessDeniedException", "ResourceNotFoundException":
+		return "validationException"
+	case "ThrottlingException", "ServiceQuotaExceededException":
+		return "throttlingException"
+	case "ServiceUnavailableException", "ModelNotReadyException":
+		return "serviceUnavailableException"
+	case "ModelStreamErrorException", "ModelErrorException":
+		return "modelStreamErrorException"
+	case "ModelTimeoutException":
+		if s == ConverseStream {
+			return "modelStreamErrorException"
+		}
+		return "modelTimeoutException"
+	}
+	return "internalServerException"
+}
+
+// FrameWriter writes one event-stream response: headers on the first
+// frame (so a failure before it can still be an HTTP error), then one
+// flushed frame per event, each under its own write deadline.
+type FrameWriter struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	enc     *eventstream.Encoder
+	buf     bytes.Buffer
+	kind    Stream
+	timeout time.Duration
+	started bool
+	// Header, if set, adds response headers when the stream commits.
+	Header func(http.Header)
+}
+
+// NewFrameWriter returns a writer for stream kind on w. writeTimeout bounds
+// each frame's write; zero means no bound.
+func NewFrameWriter(w http.ResponseWriter, kind Stream, writeTimeout time.Duration) *FrameWriter {
+	return &FrameWriter{w: w, rc: http.NewResponseController(w), enc: eventstream.NewEncoder(), kind: kind, timeout: writeTimeout}
+}
+
+// Started reports whether the response headers have been sent.
+func (fw *FrameWriter) Started() bool { return fw.started }
+
+// Start commits the 200 response and its headers, if not done yet.
+func (fw *FrameWriter) Start() {
+	if fw.started {
+		return
+	}
+	fw.started = true
+	h := fw.w.Header()
+	h.Set("Content-Type", EventStreamContentType)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	h.Del("Content-Length")
+	if fw.Header != nil {
+		fw.Header(h)
+	}
+	fw.w.WriteHeader(http.StatusOK)
+}
+
+// Event writes one event frame.
+func (fw *FrameWriter) Event(eventType string, payload []byte) error {
+	return fw.write(fw.message(eventType, payload, ":event-type", "event"), false)
+}
+
+// Exception writes the exception frame for err, after which the stream
+// must end.
+func (fw *FrameWriter) Exception(err error) error {
+	e := rockstream.AsError(err)
+	exType := ExceptionType(fw.kind, Code(e))
+	code := string(exType[0]-'a'+'A') + exType[1:]
+	return fw.write(fw.message(exType, body(e, code, false), ":exception-type", "exception"), false)
+}
+
+// WriteHalf writes the first half of an exception frame, as a connection
+// cut mid-frame would leave it. The caller then aborts the connection.
+func (fw *FrameWriter) WriteHalf() error {
+	msg := fw.message("internalServerException", []byte(`{"message":"connection aborted"}`), ":exception-type", "exception")
+	return fw.write(msg, true)
+}
+
+// Close clears the write deadline so the connection can serve another
+// request.
+func (fw *FrameWriter) Close() {
+	_ = fw.rc.SetWriteDeadline(time.Time{})
+}
+
+func (fw *FrameWriter) message(typ string, payload []byte, typeHeader, messageType string) eventstream.Message {
+	var m eventstream.Message
+	m.Headers.Set(typeHeader, eventstream.StringValue(typ))
+	m.Headers.Set(":content-type", eventstream.StringValue("application/json"))
+	m.Headers.Set(":message-type", eventstream.StringValue(messageType))
+	m.Payload = payload
+	return m
+}
+
+func (fw *FrameWriter) write(m eventstream.Message, half bool) error {
+	fw.buf.Reset()
+	if err := fw.enc.Encode(&fw.buf, m); err != nil {
+		return err
+	}
+	frame := fw.buf.Bytes()
+	if half {
+		frame = frame[:len(frame)/2]
+	}
+	fw.Start()
+	if fw.timeout > 0 {
+		if err := fw.rc.SetWriteDeadline(time.Now().Add(fw.timeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+	}
+	if _, err := fw.w.Write(frame); err != nil {
+		return err
+	}
+	if err := fw.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
+}
+
+// padAlphabet is what Bedrock's "p" padding field is a prefix of.
+const padAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// Padding returns a "p" value: a prefix of padAlphabet of random length,
+// as real traffic carries to blur frame sizes.
+func Padding() string {
+	return padAlphabet[:1+rand.IntN(len(padAlphabet)-1)]
+}
+
+// ChunkPayload is the IMWRS chunk event payload for one model JSON
+// object: {"bytes":"<std base64>","p":"<padding>"}.
+func ChunkPayload(dst, chunk []byte) []byte {
+	p := Padding()
+	dst = append(dst, `{"bytes":"`...)
+	dst = base64.StdEncoding.AppendEncode(dst, chunk)
+	dst = append(dst, `","p":"`...)
+	dst = append(dst, p...)
+	return append(dst, `"}`...)
+}
+
+// PadObject adds a top-level "p" field to a JSON object, as real
+// ConverseStream events carry. Anything that is not an object is returned
+// unchanged.
+func PadObject(obj []byte) []byte {
+	n := len(obj)
+	if n < 2 || obj[0] != '{' || obj[n-1] != '}' {
+		return obj
+	}
+	out := make([]byte, 0, n+len(padAlphabet)+8)
+	out = append(out, obj[:n-1]...)
+	if len(bytes.TrimSpace(obj[1:n-1])) > 0 {
+		out = append(out, ',')
+	}
+	out = append(out, `"p":"`...)
+	out = append(out, Padding()...)
+	return append(out, `"}`...)
+}
