@@ -1,0 +1,249 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/server/internal/wire"
+)
+
+// SigningName is the SigV4 service name Bedrock Runtime signs with.
+const SigningName = "bedrock"
+
+// ClockSkew is how far a request's X-Amz-Date may be from the server's
+// clock.
+const ClockSkew = 15 * time.Minute
+
+const (
+	amzDateFormat     = "20060102T150405Z"
+	defaultMaxBody    = 26_000_000
+	unsignedPayload   = "UNSIGNED-PAYLOAD"
+	contentSHA256Name = "X-Amz-Content-Sha256"
+)
+
+// Verifier authenticates requests under one Config.
+type Verifier struct {
+	mode    Mode
+	secrets map[string]string
+	apiKeys [][]byte
+	maxBody int64
+	now     func() time.Time
+	signer  *v4.Signer
+}
+
+// New returns a Verifier for c. Strict mode without any key is an error:
+// it would refuse every request.
+func New(c Config) (*Verifier, error) {
+	mode, err := ParseMode(string(c.Mode))
+	if err != nil {
+		return nil, err
+	}
+	if mode == ModeStrict && len(c.AccessKeys) == 0 && len(c.APIKeys) == 0 {
+		return nil, errors.New("auth: strict mode needs at least one access key or API key")
+	}
+	v := &Verifier{mode: mode, secrets: map[string]string{}, maxBody: c.MaxBodyBytes, now: c.Now, signer: v4.NewSigner()}
+	for _, k := range c.AccessKeys {
+		v.secrets[k.AccessKeyID] = k.SecretAccessKey
+	}
+	for _, k := range c.APIKeys {
+		v.apiKeys = append(v.apiKeys, []byte(k))
+	}
+	if v.maxBody <= 0 {
+		v.maxBody = defaultMaxBody
+	}
+	if v.now == nil {
+		v.now = time.Now
+	}
+	return v, nil
+}
+
+// Mode is the mode v enforces.
+func (v *Verifier) Mode() Mode { return v.mode }
+
+// Middleware answers unauthenticated requests with Bedrock's 403 and passes
+// the others to next.
+func (v *Verifier) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := v.Verify(r); err != nil {
+			r, _ = wire.EnsureRequestID(w, r)
+			wire.WriteError(w, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Verify checks r's credentials. In strict mode it may read the body to
+// hash it; r.Body is replaced so the handler still reads all of it.
+func (v *Verifier) Verify(r *http.Request) error {
+	p, err := parseAuthorization(r.Header.Get("Authorization"))
+	if err != nil {
+		return err
+	}
+	if p.sigV4 != nil {
+		if _, err := amzDate(r); err != nil {
+			return err
+		}
+	}
+	if v.mode != ModeStrict {
+		return nil
+	}
+	if p.sigV4 == nil {
+		return v.verifyAPIKey(p.bearer)
+	}
+	return v.verifySigV4(r, p.sigV4)
+}
+
+func (v *Verifier) verifyAPIKey(token string) error {
+	ok := 0
+	for _, k := range v.apiKeys {
+		ok |= subtle.ConstantTimeCompare(k, []byte(token))
+	}
+	if ok != 1 {
+		return errBadAPIKey()
+	}
+	return nil
+}
+
+// amzDate reads the signing time from X-Amz-Date.
+func amzDate(r *http.Request) (time.Time, error) {
+	h := r.Header.Get("X-Amz-Date")
+	if h == "" {
+		return time.Time{}, errIncomplete(r.Header.Get("Authorization"), "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+	}
+	t, err := time.Parse(amzDateFormat, h)
+	if err != nil {
+		return time.Time{}, errIncomplete(r.Header.Get("Authorization"), "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\".")
+	}
+	return t, nil
+}
+
+func (v *Verifier) verifySigV4(r *http.Request, c *credential) error {
+	secret, ok := v.secrets[c.AccessKeyID]
+	if !ok {
+		return errUnknownKey()
+	}
+	if c.Service != SigningName {
+		return errScope()
+	}
+	signedAt, err := amzDate(r)
+	if err != nil {
+		return err
+	}
+	if err := v.checkClock(signedAt); err != nil {
+		return err
+	}
+	hash, err := v.payloadHash(r)
+	if err != nil {
+		return err
+	}
+	want, err := v.resign(r, c, secret, hash, signedAt)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(want), []byte(c.Signature)) != 1 {
+		return errSignature()
+	}
+	return nil
+}
+
+func (v *Verifier) checkClock(signedAt time.Time) error {
+	now := v.now().UTC()
+	switch {
+	case signedAt.Before(now.Add(-ClockSkew)):
+		return authError("InvalidSignatureException", fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 15 min.)",
+			signedAt.Format(amzDateFormat), now.Add(-ClockSkew).Format(amzDateFormat), now.Format(amzDateFormat)))
+	case signedAt.After(now.Add(ClockSkew)):
+		return authError("InvalidSignatureException", fmt.Sprintf("Signature not yet current: %s is still later than %s (%s + 15 min.)",
+			signedAt.Format(amzDateFormat), now.Add(ClockSkew).Format(amzDateFormat), now.Format(amzDateFormat)))
+	}
+	return nil
+}
+
+// payloadHash is the hex SHA-256 the client signed: X-Amz-Content-Sha256
+// when sent (checked against the body unless unsigned), else the body's.
+func (v *Verifier) payloadHash(r *http.Request) (string, error) {
+	claimed := r.Header.Get(contentSHA256Name)
+	if claimed == unsignedPayload || strings.HasPrefix(claimed, "STREAMING-") {
+		return claimed, nil
+	}
+	body, err := v.readBody(r)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(body)
+	actual := hex.EncodeToString(sum[:])
+	if claimed != "" && subtle.ConstantTimeCompare([]byte(strings.ToLower(claimed)), []byte(actual)) != 1 {
+		return "", errPayloadHash()
+	}
+	return actual, nil
+}
+
+// readBody reads r's body and puts it back for the handler.
+func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, v.maxBody+1))
+	if err != nil {
+		return nil, rockstream.Validationf("Could not read the request body: %v", err)
+	}
+	if int64(len(body)) > v.maxBody {
+		return nil, errBodyTooLarge()
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+// resign signs a copy of r holding only the headers the client signed, with
+// the SDK's signer, and returns the signature it computes.
+func (v *Verifier) resign(r *http.Request, c *credential, secret, payloadHash string, signedAt time.Time) (string, error) {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	u := &url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery}
+	cp := &http.Request{Method: r.Method, URL: u, Host: r.Host, Header: http.Header{}}
+	creds := aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: secret}
+	for _, name := range c.SignedHeaders {
+		switch name {
+		case "host", "x-amz-date":
+			// the signer writes these itself
+		case "x-amz-security-token":
+			creds.SessionToken = r.Header.Get(name)
+		case "content-length":
+			n, err := strconv.ParseInt(r.Header.Get(name), 10, 64)
+			if err != nil && r.ContentLength > 0 {
+				n = r.ContentLength
+			}
+			cp.ContentLength = n
+		default:
+			if vals := r.Header.Values(name); len(vals) > 0 {
+				cp.Header[http.CanonicalHeaderKey(name)] = slices.Clone(vals)
+			} else {
+				cp.Header[http.CanonicalHeaderKey(name)] = []string{""}
+			}
+		}
+	}
+	err := v.signer.SignHTTP(context.Background(), creds, cp, payloadHash, SigningName, c.Region, signedAt)
+	if err != nil {
+		return "", fmt.Errorf("auth: signing: %w", err)
+	}
+	_, sig, _ := strings.Cut(cp.Header.Get("Authorization"), "Signature=")
+	return sig, nil
+}
