@@ -165,7 +165,9 @@ func FuzzDecodeRequest(f *testing.F) {
 	for _, s := range []string{`{"inputText":"User: hi\nBot:"}`, `{"inputText":"sys\n\nUser: a\nBot: b\nUser: c\nBot:","textGenerationConfig":{"maxTokenCount":5}}`, `{}`} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { codectest.FuzzRequest(t, Codec{}, "amazon.titan-text-express-v1", body) })
+	f.Fuzz(func(t *testing.T, body []byte) {
+		codectest.FuzzRequest(t, Codec{}, "amazon.titan-text-express-v1", body)
+	})
 }
 
 func FuzzStreamDecoder(f *testing.F) {
