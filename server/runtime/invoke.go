@@ -1,0 +1,139 @@
+package runtime
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/dialect"
+	"github.com/rockstream/rockstream/server/internal/wire"
+)
+
+// decodeInvoke reads and decodes an InvokeModel body with the model's
+// family codec.
+func (h *handler) decodeInvoke(w http.ResponseWriter, r *http.Request) (dialect.Codec, *rockstream.Request, error) {
+	modelID := r.PathValue("modelId")
+	codec, err := h.codec(modelID)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := h.readBody(w, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	req, err := codec.DecodeRequest(modelID, body)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Model = modelID
+	return codec, req, nil
+}
+
+// invokeStream serves InvokeModelWithResponseStream: each model chunk in a
+// "chunk" event, base64 inside {"bytes":…}.
+func (h *handler) invokeStream(w http.ResponseWriter, r *http.Request) {
+	codec, req, err := h.decodeInvoke(w, r)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	enc := &chunkEncoder{enc: codec.NewStreamEncoder()}
+	h.stream(w, r, req, wire.InvokeStream, enc, func(hd http.Header) {
+		hd.Set("X-Amzn-Bedrock-Content-Type", "application/json")
+	})
+}
+
+// chunkEncoder wraps a family's chunk encoder into chunk events.
+type chunkEncoder struct {
+	enc    dialect.StreamEncoder
+	chunks [][]byte
+}
+
+func (c *chunkEncoder) encode(dst []frame, ev rockstream.Event) ([]frame, error) {
+	var err error
+	if c.chunks, err = c.enc.Encode(c.chunks[:0], ev); err != nil {
+		return dst, err
+	}
+	return c.frames(dst), nil
+}
+
+func (c *chunkEncoder) flush(dst []frame) ([]frame, error) {
+	var err error
+	if c.chunks, err = c.enc.Flush(c.chunks[:0]); err != nil {
+		return dst, err
+	}
+	return c.frames(dst), nil
+}
+
+func (c *chunkEncoder) frames(dst []frame) []frame {
+	for _, chunk := range c.chunks {
+		dst = append(dst, frame{eventType: "chunk", payload: wire.ChunkPayload(nil, chunk)})
+	}
+	return dst
+}
+
+// invoke serves InvokeModel: the whole answer in the family's response
+// body, with Bedrock's latency and token-count headers.
+func (h *handler) invoke(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	codec, req, err := h.decodeInvoke(w, r)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	resp, err := h.accumulate(r, req)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	body, err := codec.EncodeResponse(resp)
+	if err != nil {
+		wire.WriteError(w, internalError("encoding the response: %v", err))
+		return
+	}
+	latency := resp.Metrics.InvocationLatency
+	if latency <= 0 {
+		latency = time.Since(start)
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json")
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	hd.Set("X-Amzn-Bedrock-Invocation-Latency", strconv.FormatInt(latency.Milliseconds(), 10))
+	hd.Set("X-Amzn-Bedrock-Input-Token-Count", strconv.Itoa(resp.Usage.InputTokens))
+	hd.Set("X-Amzn-Bedrock-Output-Token-Count", strconv.Itoa(resp.Usage.OutputTokens))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// accumulate runs req to the end and folds its events into one response.
+// A backend that asks for an abort gets the connection dropped.
+func (h *handler) accumulate(r *http.Request, req *rockstream.Request) (*rockstream.Response, error) {
+	var (
+		acc     rockstream.Accumulator
+		failure error
+	)
+	for ev, err := range h.backend.Stream(r.Context(), req) {
+		if err != nil {
+			failure = err
+			break
+		}
+		if err := acc.Add(ev); err != nil {
+			failure = internalError("%v", err)
+			break
+		}
+	}
+	if errors.Is(failure, rockstream.ErrAbort) {
+		panic(http.ErrAbortHandler)
+	}
+	if failure != nil {
+		return nil, failure
+	}
+	if !acc.Done() {
+		return nil, internalError("The model's answer ended before its final event.")
+	}
+	resp := acc.Response()
+	resp.RequestID = wire.RequestIDFrom(r.Context())
+	return &resp, nil
+}

@@ -1,0 +1,96 @@
+// Package runtime serves Bedrock Runtime's wire on an http.ServeMux:
+// InvokeModel, InvokeModelWithResponseStream, Converse and ConverseStream
+// under /model/{modelId}/…, plus the control-plane listings the SDKs call
+// (ListFoundationModels, GetFoundationModel, ListInferenceProfiles). Bodies
+// are decoded with the model family's codec, answered by a
+// rockstream.Backend, and encoded back with the same codec, one flushed
+// event-stream frame per event.
+package runtime
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/dialect"
+)
+
+// Defaults for Options' zero values.
+const (
+	// DefaultMaxBodyBytes is InvokeModel's body limit.
+	DefaultMaxBodyBytes = 25_000_000
+	// DefaultWriteTimeout bounds each frame's write to a slow reader.
+	DefaultWriteTimeout = 30 * time.Second
+	// DefaultRegion is the region control-plane ARNs name.
+	DefaultRegion = "us-east-1"
+)
+
+// Options configures the runtime routes.
+type Options struct {
+	// Backend answers every request. Required.
+	Backend rockstream.Backend
+	// Region names the region in control-plane ARNs; empty means us-east-1.
+	Region string
+	// Logger receives stream failures; nil discards them.
+	Logger *slog.Logger
+	// MaxBodyBytes bounds request bodies; zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// WriteTimeout bounds the write of each frame, so a reader that stops
+	// reading ends its stream; zero means DefaultWriteTimeout.
+	WriteTimeout time.Duration
+	// Auth, if set, wraps every route (e.g. (*auth.Verifier).Middleware).
+	Auth func(http.Handler) http.Handler
+	// Codec picks a model family's codec from a model ID; nil means the
+	// family registry.
+	Codec func(modelID string) (dialect.Codec, error)
+}
+
+// handler holds the resolved options of one registration.
+type handler struct {
+	backend      rockstream.Backend
+	region       string
+	log          *slog.Logger
+	maxBody      int64
+	writeTimeout time.Duration
+	codec        func(string) (dialect.Codec, error)
+}
+
+// Register mounts the Bedrock Runtime and control-plane routes on mux.
+// Patterns match the escaped path, so a model ID holding an ARN with %2F or
+// raw or escaped colons arrives whole in {modelId}.
+func Register(mux *http.ServeMux, o Options) {
+	h := &handler{
+		backend: o.Backend, region: o.Region, log: o.Logger, maxBody: o.MaxBodyBytes,
+		writeTimeout: o.WriteTimeout, codec: o.Codec,
+	}
+	if h.region == "" {
+		h.region = DefaultRegion
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.maxBody <= 0 {
+		h.maxBody = DefaultMaxBodyBytes
+	}
+	if h.writeTimeout <= 0 {
+		h.writeTimeout = DefaultWriteTimeout
+	}
+	if h.codec == nil {
+		h.codec = familyCodec
+	}
+	wrap := func(f http.HandlerFunc) http.Handler {
+		var next http.Handler = withRequestID(f)
+		if o.Auth != nil {
+			next = o.Auth(next)
+		}
+		return next
+	}
+	mux.Handle("POST /model/{modelId}/invoke", wrap(h.invoke))
+	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", wrap(h.invokeStream))
+	mux.Handle("POST /model/{modelId}/converse", wrap(h.converse))
+	mux.Handle("POST /model/{modelId}/converse-stream", wrap(h.converseStream))
+	mux.Handle("GET /foundation-models", wrap(h.listFoundationModels))
+	mux.Handle("GET /foundation-models/{modelIdentifier}", wrap(h.getFoundationModel))
+	mux.Handle("GET /inference-profiles", wrap(h.listInferenceProfiles))
+}

@@ -1,0 +1,91 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/server/internal/wire"
+)
+
+// frame is one event-stream event: its :event-type and payload.
+type frame struct {
+	eventType string
+	payload   []byte
+}
+
+// frameEncoder turns one stream's neutral events into frames.
+type frameEncoder interface {
+	encode(dst []frame, ev rockstream.Event) ([]frame, error)
+	// flush returns what the encoder still holds at a clean end.
+	flush(dst []frame) ([]frame, error)
+}
+
+// stream pulls req's events from the backend and writes each as it comes:
+// a slow reader slows the backend, a reader that leaves stops it. A failure
+// before the first frame is an HTTP error; after it, an exception frame.
+func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream.Request, kind wire.Stream, enc frameEncoder, header func(http.Header)) {
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	fw := wire.NewFrameWriter(w, kind, h.writeTimeout)
+	fw.Header = header
+	defer fw.Close()
+
+	var (
+		frames  []frame
+		failure error
+		stopped bool
+		gone    error
+	)
+	for ev, err := range h.backend.Stream(ctx, req) {
+		if err != nil {
+			failure = err
+			break
+		}
+		if _, ok := ev.(rockstream.MessageStop); ok {
+			stopped = true
+		}
+		if frames, err = enc.encode(frames[:0], ev); err != nil {
+			failure = internalError("encoding %T: %v", ev, err)
+			break
+		}
+		if gone = writeFrames(fw, frames); gone != nil {
+			break
+		}
+	}
+	rid := wire.RequestIDFrom(r.Context())
+	switch {
+	case errors.Is(failure, rockstream.ErrAbort):
+		_ = fw.WriteHalf()
+		panic(http.ErrAbortHandler)
+	case gone != nil || (failure != nil && r.Context().Err() != nil):
+		h.log.Info("stream reader gone", slog.String("request_id", rid), slog.Any("err", errors.Join(gone, failure)))
+		return
+	case failure == nil && !stopped:
+		failure = internalError("The model's answer ended before its final event.")
+	case failure == nil:
+		if frames, failure = enc.flush(frames[:0]); failure == nil {
+			if gone = writeFrames(fw, frames); gone == nil {
+				fw.Start()
+			}
+			return
+		}
+	}
+	if !fw.Started() {
+		wire.WriteError(w, failure)
+		return
+	}
+	h.log.Info("stream failed", slog.String("request_id", rid), slog.Any("err", failure))
+	_ = fw.Exception(failure)
+}
+
+func writeFrames(fw *wire.FrameWriter, frames []frame) error {
+	for _, f := range frames {
+		if err := fw.Event(f.eventType, f.payload); err != nil {
+			return err
+		}
+	}
+	return nil
+}
