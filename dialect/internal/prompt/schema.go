@@ -60,7 +60,8 @@ func (b *Body) Failf(format string, args ...any) {
 	b.v.msgs = append(b.v.msgs, b.path+": "+fmt.Sprintf(format, args...))
 }
 
-func (b *Body) failAt(key, format string, args ...any) {
+// FailAt records a violation at key below this object's path.
+func (b *Body) FailAt(key, format string, args ...any) {
 	b.v.msgs = append(b.v.msgs, b.path+"/"+key+": "+fmt.Sprintf(format, args...))
 }
 
@@ -101,7 +102,7 @@ func (b *Body) expect(key, want string) (json.RawMessage, bool) {
 	raw := b.fields[key]
 	got := typeName(raw)
 	if got != want && (want != "Number" || got != "Integer") {
-		b.failAt(key, "expected type: %s, found: %s", want, got)
+		b.FailAt(key, "expected type: %s, found: %s", want, got)
 		return nil, false
 	}
 	return raw, true
@@ -123,7 +124,7 @@ func (b *Body) String(key string) (string, bool) {
 func (b *Body) Enum(key string, values ...string) (string, bool) {
 	s, ok := b.String(key)
 	if ok && !slices.Contains(values, s) {
-		b.failAt(key, "%s is not a valid enum value", s)
+		b.FailAt(key, "%s is not a valid enum value", s)
 		return "", false
 	}
 	return s, ok
@@ -143,7 +144,7 @@ func (b *Body) Float(key string, lo, hi float64) *float64 {
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(string(raw)), 64)
 	if err != nil {
-		b.failAt(key, "expected type: Number, found: %s", typeName(raw))
+		b.FailAt(key, "expected type: Number, found: %s", typeName(raw))
 		return nil
 	}
 	if !b.inRange(key, f, lo, hi) {
@@ -160,7 +161,7 @@ func (b *Body) Int(key string, lo, hi int) *int {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(string(raw)))
 	if err != nil {
-		b.failAt(key, "expected type: Integer, found: Number")
+		b.FailAt(key, "expected type: Integer, found: Number")
 		return nil
 	}
 	if !b.inRange(key, float64(n), float64(lo), float64(hi)) {
@@ -172,9 +173,9 @@ func (b *Body) Int(key string, lo, hi int) *int {
 func (b *Body) inRange(key string, f, lo, hi float64) bool {
 	switch {
 	case f < lo:
-		b.failAt(key, "%s is not greater or equal to %s", num(f), num(lo))
+		b.FailAt(key, "%s is not greater or equal to %s", num(f), num(lo))
 	case f > hi:
-		b.failAt(key, "%s is not less or equal to %s", num(f), num(hi))
+		b.FailAt(key, "%s is not less or equal to %s", num(f), num(hi))
 	default:
 		return true
 	}
@@ -190,14 +191,14 @@ func (b *Body) Strings(key string, maxItems int) []string {
 		return nil
 	}
 	if len(items) > maxItems {
-		b.failAt(key, "expected maximum item count: %d, found: %d", maxItems, len(items))
+		b.FailAt(key, "expected maximum item count: %d, found: %d", maxItems, len(items))
 		return nil
 	}
 	out := make([]string, 0, len(items))
 	for i, raw := range items {
 		var s string
 		if typeName(raw) != "String" || json.Unmarshal(raw, &s) != nil {
-			b.failAt(key+"/"+strconv.Itoa(i), "expected type: String, found: %s", typeName(raw))
+			b.FailAt(key+"/"+strconv.Itoa(i), "expected type: String, found: %s", typeName(raw))
 			return nil
 		}
 		out = append(out, s)
@@ -233,7 +234,7 @@ func (b *Body) Object(key string) *Body {
 func (b *Body) Element(key string, i int, raw json.RawMessage) *Body {
 	p := key + "/" + strconv.Itoa(i)
 	if t := typeName(raw); t != "JSONObject" {
-		b.failAt(p, "expected type: JSONObject, found: %s", t)
+		b.FailAt(p, "expected type: JSONObject, found: %s", t)
 		return nil
 	}
 	return b.child(p, raw)

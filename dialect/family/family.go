@@ -1,0 +1,65 @@
+// Package family picks the InvokeModel codec for a Bedrock model from its
+// ID, inference-profile ID or ARN.
+package family
+
+import (
+	"strings"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/dialect"
+	"github.com/rockstream/rockstream/dialect/anthropic"
+	"github.com/rockstream/rockstream/dialect/titan"
+)
+
+// entry maps a base model ID prefix to its family's codec.
+type entry struct {
+	prefix string
+	codec  func(base string) dialect.Codec
+}
+
+func fixed(c dialect.Codec) func(string) dialect.Codec { return func(string) dialect.Codec { return c } }
+
+// families is searched in order; the first prefix that matches wins.
+var families = []entry{
+	{"anthropic.claude", fixed(anthropic.Codec{})},
+	{"amazon.titan-text-", fixed(titan.Codec{})},
+	{"amazon.titan-tg1-", fixed(titan.Codec{})},
+}
+
+// Known is the names of the families ForModel can return, for messages.
+var Known = []string{"anthropic", "titan", "nova", "llama", "mistral", "cohere"}
+
+// ForModel returns the codec for modelID. Unknown families fail with a
+// validation error that names the known ones.
+func ForModel(modelID string) (dialect.Codec, error) {
+	base := BaseModelID(modelID)
+	for _, e := range families {
+		if strings.HasPrefix(base, e.prefix) {
+			return e.codec(base), nil
+		}
+	}
+	return nil, rockstream.Validationf("no InvokeModel codec for model %q: rockstream knows the %s families",
+		modelID, strings.Join(Known, ", "))
+}
+
+// regionPrefixes are the geography prefixes of cross-region inference
+// profile IDs.
+var regionPrefixes = []string{"us.", "eu.", "apac.", "global.", "us-gov.", "jp.", "au.", "ca."}
+
+// BaseModelID strips an ARN down to its resource ID and an inference
+// profile's geography prefix, leaving the foundation model ID:
+// "us.anthropic.claude-3-5-haiku-20241022-v1:0" →
+// "anthropic.claude-3-5-haiku-20241022-v1:0".
+func BaseModelID(id string) string {
+	if strings.HasPrefix(id, "arn:") {
+		if i := strings.LastIndexByte(id, '/'); i >= 0 {
+			id = id[i+1:]
+		}
+	}
+	for _, p := range regionPrefixes {
+		if strings.HasPrefix(id, p) {
+			return id[len(p):]
+		}
+	}
+	return id
+}
