@@ -17,7 +17,9 @@ type entry struct {
 	codec  func(base string) dialect.Codec
 }
 
-func fixed(c dialect.Codec) func(string) dialect.Codec { return func(string) dialect.Codec { return c } }
+func fixed(c dialect.Codec) func(string) dialect.Codec {
+	return func(string) dialect.Codec { return c }
+}
 
 // families is searched in order; the first prefix that matches wins.
 var families = []entry{

@@ -160,7 +160,9 @@ func FuzzDecodeRequest(f *testing.F) {
 		`{"prompt":"<|begin_of_text|><|header_start|>user<|header_end|>\n\nU<|eot|><|header_start|>assistant<|header_end|>\n\nA","max_gen_len":9}`} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { codectest.FuzzRequest(t, Codec{}, "meta.llama3-8b-instruct-v1:0", body) })
+	f.Fuzz(func(t *testing.T, body []byte) {
+		codectest.FuzzRequest(t, Codec{}, "meta.llama3-8b-instruct-v1:0", body)
+	})
 }
 
 func FuzzStreamDecoder(f *testing.F) {
