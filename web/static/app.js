@@ -1,0 +1,300 @@
+// The chat page: keeps the conversation, sends it to /v1/messages, and shows
+// the answer as it streams in, rendered as Markdown, with timing and usage
+// once it ends.
+
+import { render } from "./markdown.js";
+import { streamMessage } from "./stream.js";
+
+const MAX_TOKENS = 4096;
+const MODEL_KEY = "rockstream.model";
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  model: $("model"),
+  newChat: $("new-chat"),
+  empty: $("empty"),
+  log: $("log"),
+  main: $("main"),
+  form: $("composer"),
+  prompt: $("prompt"),
+  send: $("send"),
+  stop: $("stop"),
+  status: $("status"),
+};
+
+/** @type {{role: "user"|"assistant", content: string}[]} */
+let history = [];
+/** @type {AbortController | null} */
+let running = null;
+
+// Pacing and fault headers for the builtin model, taken from the page URL
+// (?pace=ttft=300ms,tps=40&fault=cut,after=20&seed=7), so a demo can show
+// slow streams, errors and resumes. Other backends ignore them.
+const passthrough = (() => {
+  const q = new URLSearchParams(location.search);
+  const h = {};
+  for (const [param, header] of [["pace", "X-Rockstream-Pace"], ["fault", "X-Rockstream-Fault"], ["seed", "X-Rockstream-Seed"]]) {
+    if (q.get(param)) h[header] = q.get(param);
+  }
+  return h;
+})();
+
+async function loadModels() {
+  try {
+    const res = await fetch("/v1/models", { headers: { Accept: "application/json" } });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const body = await res.json();
+    const models = (body.data || []).filter((m) => m && typeof m.id === "string");
+    if (models.length === 0) throw new Error("no models");
+    ui.model.replaceChildren(...models.map((m) => {
+      const opt = document.createElement("option");
+      opt.value = m.id;
+      opt.textContent = m.display_name || m.name || m.id;
+      return opt;
+    }));
+    const wanted = new URLSearchParams(location.search).get("model") || localStorage.getItem(MODEL_KEY);
+    if (wanted && models.some((m) => m.id === wanted)) ui.model.value = wanted;
+    ui.model.disabled = false;
+  } catch (err) {
+    const opt = document.createElement("option");
+    opt.textContent = "No models available";
+    ui.model.replaceChildren(opt);
+    setStatus("Could not load the model list (" + err.message + ").");
+  }
+  updateSend();
+}
+
+function setStatus(text) {
+  ui.status.textContent = text;
+}
+
+function updateSend() {
+  ui.send.disabled = running !== null || ui.model.disabled || ui.prompt.value.trim() === "";
+}
+
+function autosize() {
+  ui.prompt.style.height = "auto";
+  ui.prompt.style.height = ui.prompt.scrollHeight + "px";
+}
+
+function nearBottom() {
+  const m = ui.main;
+  return m.scrollHeight - m.scrollTop - m.clientHeight < 80;
+}
+
+function scrollToBottom() {
+  ui.main.scrollTop = ui.main.scrollHeight;
+}
+
+/** Adds a turn to the log and returns the elements the answer fills. */
+function addTurn(prompt) {
+  const li = document.createElement("li");
+  li.className = "turn";
+  const user = document.createElement("div");
+  user.className = "user";
+  user.textContent = prompt;
+  const answer = document.createElement("div");
+  answer.className = "answer";
+  answer.setAttribute("aria-live", "polite");
+  answer.setAttribute("aria-busy", "true");
+  answer.setAttribute("aria-label", "Answer");
+  const metrics = document.createElement("p");
+  metrics.className = "metrics";
+  li.append(user, answer, metrics);
+  ui.log.appendChild(li);
+  ui.empty.hidden = true;
+  scrollToBottom();
+  return { li, answer, metrics };
+}
+
+/** Renders Markdown at most once per frame while text streams in. */
+function renderer(el) {
+  let text = "";
+  let queued = false;
+  const paint = () => {
+    queued = false;
+    const stick = nearBottom();
+    el.replaceChildren(render(text));
+    if (stick) scrollToBottom();
+  };
+  return {
+    set(t) {
+      text = t;
+      if (!queued) {
+        queued = true;
+        requestAnimationFrame(paint);
+      }
+    },
+    flush: paint,
+  };
+}
+
+function formatMetrics(el, m) {
+  const parts = [];
+  if (m.ttft !== null) parts.push(`${(m.ttft / 1000).toFixed(2)} s to first token`);
+  if (m.tps !== null) parts.push(`${m.tps.toFixed(1)} tokens/s`);
+  if (m.inputTokens !== null || m.outputTokens !== null) {
+    parts.push(`${m.inputTokens ?? "?"} in · ${m.outputTokens ?? "?"} out tokens`);
+  }
+  const spans = parts.map((p) => {
+    const s = document.createElement("span");
+    s.textContent = p;
+    return s;
+  });
+  if (m.note) {
+    const s = document.createElement("span");
+    s.className = "note";
+    s.textContent = m.note;
+    spans.push(s);
+  }
+  el.replaceChildren(...spans);
+}
+
+const STOP_NOTES = {
+  max_tokens: "Reached the token limit.",
+  stop_sequence: "Ended at a stop sequence.",
+  refusal: "The model declined to answer.",
+};
+
+async function send(prompt) {
+  const model = ui.model.value;
+  localStorage.setItem(MODEL_KEY, model);
+  const conv = history; // "New chat" swaps history; this turn stays in its own
+  conv.push({ role: "user", content: prompt });
+  const turn = addTurn(prompt);
+  const view = renderer(turn.answer);
+  const controller = new AbortController();
+  running = controller;
+  ui.send.hidden = true;
+  ui.stop.hidden = false;
+  ui.model.disabled = true;
+  updateSend();
+  setStatus("");
+
+  let text = "";
+  const started = performance.now();
+  let firstAt = null;
+  let usage = { input: null, output: null };
+  let stopReason = null;
+  let deltas = 0;
+  let note = "";
+  let failed = null;
+
+  try {
+    await streamMessage(
+      { model, max_tokens: MAX_TOKENS, messages: conv.slice() },
+      {
+        signal: controller.signal,
+        headers: passthrough,
+        onReconnect: (n) => setStatus(`Connection lost. Resuming the answer${n > 1 ? ` (try ${n})` : ""}…`),
+        onEvent: (type, data) => {
+          switch (type) {
+            case "message_start":
+              usage.input = data.message?.usage?.input_tokens ?? usage.input;
+              break;
+            case "content_block_delta":
+              if (data.delta?.type === "text_delta" && typeof data.delta.text === "string") {
+                if (firstAt === null) firstAt = performance.now();
+                text += data.delta.text;
+                deltas++;
+                view.set(text);
+                if (ui.status.textContent) setStatus("");
+              }
+              break;
+            case "message_delta":
+              stopReason = data.delta?.stop_reason ?? stopReason;
+              usage.output = data.usage?.output_tokens ?? usage.output;
+              if (data.usage?.input_tokens != null) usage.input = data.usage.input_tokens;
+              break;
+          }
+        },
+      },
+    );
+    note = STOP_NOTES[stopReason] || "";
+  } catch (err) {
+    if (controller.signal.aborted) {
+      note = "Stopped.";
+    } else {
+      failed = err;
+    }
+  }
+  const ended = performance.now();
+  running = null;
+  view.flush();
+  turn.answer.setAttribute("aria-busy", "false");
+  ui.send.hidden = false;
+  ui.stop.hidden = true;
+  ui.model.disabled = false;
+  updateSend();
+  setStatus("");
+
+  if (failed) {
+    const p = document.createElement("p");
+    p.className = "error";
+    p.setAttribute("role", "alert");
+    p.textContent = failed.name === "APIError" ? failed.message : "The connection failed: " + failed.message;
+    turn.li.appendChild(p);
+  }
+  const outputTokens = usage.output ?? (deltas || null);
+  const genSeconds = firstAt === null ? 0 : (ended - firstAt) / 1000;
+  formatMetrics(turn.metrics, {
+    ttft: firstAt === null ? null : firstAt - started,
+    tps: outputTokens && genSeconds > 0 ? outputTokens / genSeconds : null,
+    inputTokens: usage.input,
+    outputTokens: usage.output,
+    note,
+  });
+  turn.li.dataset.state = failed ? "error" : controller.signal.aborted ? "stopped" : "done";
+
+  // The next request carries what the person saw. A turn that produced no
+  // text is left out, so user and assistant turns keep alternating.
+  if (text) conv.push({ role: "assistant", content: text });
+  else conv.pop();
+  if (document.activeElement === document.body || document.activeElement === ui.stop) ui.prompt.focus();
+}
+
+function submit() {
+  const prompt = ui.prompt.value.trim();
+  if (!prompt || running || ui.model.disabled) return;
+  ui.prompt.value = "";
+  autosize();
+  send(prompt);
+}
+
+ui.form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  submit();
+});
+ui.prompt.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    submit();
+  }
+});
+ui.prompt.addEventListener("input", () => {
+  autosize();
+  updateSend();
+});
+ui.stop.addEventListener("click", () => running?.abort());
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && running) running.abort();
+});
+ui.newChat.addEventListener("click", () => {
+  running?.abort();
+  history = [];
+  ui.log.replaceChildren();
+  ui.empty.hidden = false;
+  setStatus("");
+  ui.prompt.focus();
+});
+for (const b of document.querySelectorAll(".suggestion")) {
+  b.addEventListener("click", () => {
+    ui.prompt.value = b.textContent;
+    autosize();
+    updateSend();
+    ui.prompt.focus();
+  });
+}
+
+loadModels();
+ui.prompt.focus();
