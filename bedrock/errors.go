@@ -96,7 +96,13 @@ func fromAPIError(err error, apiErr smithy.APIError) *rockstream.Error {
 	if !rockstream.IsBedrockException(code) {
 		if status := statusOf(err); status != 0 {
 			s := fromStatus(status, err)
-			s.Code, s.Message = code, apiErr.ErrorMessage()
+			// "UnknownError" is the SDK's placeholder for a body without a code.
+			if code != "UnknownError" {
+				s.Code = code
+			}
+			if m := apiErr.ErrorMessage(); m != "" && m != "UnknownError" {
+				s.Message = m
+			}
 			e = s
 		}
 	}
