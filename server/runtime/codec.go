@@ -1,16 +1,16 @@
 package runtime
 
 import (
-	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/dialect"
-	"github.com/rockstream/rockstream/dialect/anthropic"
+	"github.com/rockstream/rockstream/dialect/family"
 )
 
-// familyCodec picks the codec for a model from its catalog family.
+// familyCodec picks the codec for a model. A model no codec speaks gets
+// Bedrock's answer for an unknown identifier.
 func familyCodec(modelID string) (dialect.Codec, error) {
-	m, ok := catalog.Lookup(modelID)
-	if ok && m.Family == "anthropic" {
-		return anthropic.Codec{}, nil
+	c, err := family.ForModel(modelID)
+	if err != nil {
+		return nil, invalidModel()
 	}
-	return nil, invalidModel()
+	return c, nil
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"github.com/rockstream/rockstream/server/internal/fakebackend"
 	"net/http"
 	"testing"
 
@@ -22,7 +23,7 @@ func getJSON(t *testing.T, url string, v any) int {
 }
 
 func TestListFoundationModels(t *testing.T) {
-	ts := newServer(t, newFake(story()))
+	ts := newServer(t, fakebackend.New(fakebackend.Story()))
 	tests := []struct {
 		query string
 		keep  func(catalog.FoundationModelSummary) bool
@@ -65,7 +66,7 @@ func TestListFoundationModels(t *testing.T) {
 }
 
 func TestGetFoundationModel(t *testing.T) {
-	ts := newServer(t, newFake(story()))
+	ts := newServer(t, fakebackend.New(fakebackend.Story()))
 	var out catalog.GetFoundationModelOutput
 	if status := getJSON(t, ts.URL+"/foundation-models/"+"anthropic.claude-3-haiku-20240307-v1%3A0", &out); status != 200 {
 		t.Fatalf("status %d", status)
@@ -80,7 +81,7 @@ func TestGetFoundationModel(t *testing.T) {
 }
 
 func TestListInferenceProfiles(t *testing.T) {
-	ts := newServer(t, newFake(story()))
+	ts := newServer(t, fakebackend.New(fakebackend.Story()))
 	var all catalog.ListInferenceProfilesOutput
 	getJSON(t, ts.URL+"/inference-profiles", &all)
 	if len(all.InferenceProfileSummaries) < 3 || all.NextToken != "" {

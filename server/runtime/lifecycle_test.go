@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"github.com/rockstream/rockstream/server/internal/fakebackend"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,8 +13,8 @@ import (
 
 func TestReaderGoneStopsBackend(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	fake := newFake(story())
-	fake.holdAfter = 2
+	fake := fakebackend.New(fakebackend.Story())
+	fake.HoldAfter = 2
 	ts := newServer(t, fake)
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/model/"+haiku+streamOp, strings.NewReader(labBody))
@@ -26,14 +27,14 @@ func TestReaderGoneStopsBackend(t *testing.T) {
 	}
 	cancel()
 	res.Body.Close()
-	if why := <-fake.ended; !errors.Is(why, context.Canceled) {
+	if why := <-fake.Ended; !errors.Is(why, context.Canceled) {
 		t.Errorf("backend ended with %v, want context.Canceled", why)
 	}
 	ts.Close()
 }
 
 func TestServesAfterBadInput(t *testing.T) {
-	fake := newFake(story())
+	fake := fakebackend.New(fakebackend.Story())
 	ts := newServer(t, fake)
 	for _, body := range []string{"", "{", "null", "[]", `{"messages":7}`, strings.Repeat("{", 10000)} {
 		if res := post(t, ts, "/model/"+haiku+streamOp, "", body); res.StatusCode != http.StatusBadRequest {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/rockstream/rockstream/server/internal/fakebackend"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -118,7 +119,7 @@ func chunkEvents(t *testing.T, frames []decodedFrame) []rockstream.Event {
 func TestInvokeStream(t *testing.T) {
 	for _, ct := range []string{"", "application/json", "application/octet-stream"} {
 		t.Run("content-type "+ct, func(t *testing.T) {
-			fake := newFake(story())
+			fake := fakebackend.New(fakebackend.Story())
 			res := post(t, newServer(t, fake), "/model/"+haiku+streamOp, ct, labBody)
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("status %d", res.StatusCode)
@@ -151,7 +152,7 @@ func TestInvokeStream(t *testing.T) {
 			if acc.Text() != "Once upon a time." || acc.StopReason() != rockstream.StopEndTurn || acc.Usage().OutputTokens != 4 {
 				t.Errorf("decoded %q stop %q usage %+v", acc.Text(), acc.StopReason(), acc.Usage())
 			}
-			if got := fake.lastRequest(); got.Model != haiku || got.MaxTokens != 8000 {
+			if got := fake.LastRequest(); got.Model != haiku || got.MaxTokens != 8000 {
 				t.Errorf("backend got model %q max_tokens %d", got.Model, got.MaxTokens)
 			}
 		})
@@ -159,8 +160,8 @@ func TestInvokeStream(t *testing.T) {
 }
 
 func TestInvokeStreamIsIncremental(t *testing.T) {
-	fake := newFake(story())
-	fake.holdAfter = 2 // after the first text delta
+	fake := fakebackend.New(fakebackend.Story())
+	fake.HoldAfter = 2 // after the first text delta
 	res := post(t, newServer(t, fake), "/model/"+haiku+streamOp, "", labBody)
 	var texts int
 	for texts == 0 {
@@ -172,7 +173,7 @@ func TestInvokeStreamIsIncremental(t *testing.T) {
 			texts++
 		}
 	}
-	close(fake.release)
+	close(fake.Release)
 	frames, err := readAllFrames(t, res.Body)
 	if err != nil || len(frames) == 0 {
 		t.Fatalf("rest of stream: %d frames, %v", len(frames), err)
@@ -211,11 +212,11 @@ func TestInvokeStreamErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := newFake(story())
-			fake.failAt, fake.err = tt.failAt, tt.err
+			fake := fakebackend.New(fakebackend.Story())
+			fake.FailAt, fake.Err = tt.failAt, tt.err
 			if tt.err == nil {
-				fake.events = fake.events[:tt.failAt]
-				fake.failAt = -1
+				fake.Events = fake.Events[:tt.failAt]
+				fake.FailAt = -1
 			}
 			res := post(t, newServer(t, fake), "/model/"+haiku+streamOp, "", labBody)
 			if res.StatusCode != tt.status {
@@ -250,8 +251,8 @@ func TestInvokeStreamErrors(t *testing.T) {
 }
 
 func TestInvokeStreamAbort(t *testing.T) {
-	fake := newFake(story())
-	fake.failAt, fake.err = 3, rockstream.ErrAbort
+	fake := fakebackend.New(fakebackend.Story())
+	fake.FailAt, fake.Err = 3, rockstream.ErrAbort
 	res := post(t, newServer(t, fake), "/model/"+haiku+streamOp, "", labBody)
 	frames, err := readAllFrames(t, res.Body)
 	if err == nil {
@@ -263,7 +264,7 @@ func TestInvokeStreamAbort(t *testing.T) {
 }
 
 func TestInvoke(t *testing.T) {
-	fake := newFake(story())
+	fake := fakebackend.New(fakebackend.Story())
 	res := post(t, newServer(t, fake), "/model/"+haiku+"/invoke", "application/octet-stream", labBody)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", res.StatusCode)
@@ -305,9 +306,9 @@ func TestInvokeFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := newFake(story())
+			fake := fakebackend.New(fakebackend.Story())
 			if tt.backendErr != nil {
-				fake.failAt, fake.err = 0, tt.backendErr
+				fake.FailAt, fake.Err = 0, tt.backendErr
 			}
 			mux := http.NewServeMux()
 			Register(mux, Options{Backend: fake, MaxBodyBytes: 100 + int64(len(labBody))})
@@ -345,13 +346,13 @@ func TestModelIDForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := newFake(story())
+			fake := fakebackend.New(fakebackend.Story())
 			res := post(t, newServer(t, fake), "/model/"+tt.segment+"/invoke", "", labBody)
 			if res.StatusCode != http.StatusOK {
 				b, _ := io.ReadAll(res.Body)
 				t.Fatalf("status %d: %s", res.StatusCode, b)
 			}
-			if got := fake.lastRequest().Model; got != tt.want {
+			if got := fake.LastRequest().Model; got != tt.want {
 				t.Errorf("model %q, want %q", got, tt.want)
 			}
 		})

@@ -1,0 +1,118 @@
+// Package server is rockstream's one HTTP server: the local Bedrock Runtime
+// (package runtime), the control-plane listings and /healthz on one
+// http.ServeMux, with authentication, per-request logging and the builtin
+// backend's pacing and fault headers, served over HTTP/1.1 and cleartext
+// HTTP/2 on the same port.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/server/auth"
+	"github.com/rockstream/rockstream/server/runtime"
+)
+
+// Timeouts of the HTTP server. There is deliberately no WriteTimeout: it
+// would cut long streams; each frame has its own write deadline instead.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	IdleTimeout       = 2 * time.Minute
+	// ShutdownGrace is how long in-flight streams may finish after the
+	// serving context ends before their connections are closed.
+	ShutdownGrace = 5 * time.Second
+)
+
+// Options configures a Server.
+type Options struct {
+	// Backend answers every model request. Required.
+	Backend rockstream.Backend
+	// Auth says how requests authenticate; the zero value is mode any.
+	Auth auth.Config
+	// Logger receives one line per request; nil discards them.
+	Logger *slog.Logger
+	// Region names the region in control-plane ARNs; empty means us-east-1.
+	Region string
+	// MaxBodyBytes bounds request bodies; zero means InvokeModel's limit
+	// of 25,000,000 bytes.
+	MaxBodyBytes int64
+	// Mount, if set, adds more routes (gateway, web page, metrics) to the
+	// server's mux.
+	Mount func(mux *http.ServeMux)
+}
+
+// Server is the configured handler tree, ready to serve.
+type Server struct {
+	handler http.Handler
+	log     *slog.Logger
+}
+
+// New builds a Server from o.
+func New(o Options) (*Server, error) {
+	if o.Backend == nil {
+		return nil, errors.New("server: no backend")
+	}
+	verifier, err := auth.New(o.Auth)
+	if err != nil {
+		return nil, err
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	mux := http.NewServeMux()
+	runtime.Register(mux, runtime.Options{
+		Backend: o.Backend, Region: o.Region, Logger: log, MaxBodyBytes: o.MaxBodyBytes,
+		Auth: verifier.Middleware,
+	})
+	mux.HandleFunc("GET /healthz", healthz)
+	if o.Mount != nil {
+		o.Mount(mux)
+	}
+	return &Server{handler: withRequestID(logRequests(log, withOverrides(mux))), log: log}, nil
+}
+
+// Handler is the whole server as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve serves HTTP/1.1 and cleartext HTTP/2 (prior knowledge, as the AWS
+// SDK for JavaScript sends it) on ln until ctx ends, then shuts down
+// gracefully. It returns nil after a shutdown caused by ctx.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	srv := &http.Server{
+		Handler:           s.handler,
+		Protocols:         &protocols,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		IdleTimeout:       IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	grace, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(grace); err != nil {
+		_ = srv.Close()
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+}
