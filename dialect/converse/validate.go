@@ -1,0 +1,285 @@
+package converse
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rockstream/rockstream"
+)
+
+// validator collects constraint violations in Bedrock's (Coral's) words.
+type validator struct {
+	errs []string
+}
+
+func (v *validator) addf(value any, path, constraint string) {
+	v.errs = append(v.errs, fmt.Sprintf("Value %s at '%s' failed to satisfy constraint: %s", quote(value), path, constraint))
+}
+
+func quote(value any) string {
+	if value == nil {
+		return "null"
+	}
+	return fmt.Sprintf("'%v'", value)
+}
+
+// err is the ValidationException for the violations found, or nil.
+func (v *validator) err() error {
+	switch len(v.errs) {
+	case 0:
+		return nil
+	case 1:
+		return rockstream.Validationf("1 validation error detected: %s", v.errs[0])
+	}
+	return rockstream.Validationf("%d validation errors detected: %s", len(v.errs), strings.Join(v.errs, "; "))
+}
+
+// union checks that exactly one member of a union is set.
+func (v *validator) union(path string, set ...bool) bool {
+	n := 0
+	for _, s := range set {
+		if s {
+			n++
+		}
+	}
+	if n != 1 {
+		v.addf(nil, path, fmt.Sprintf("Member must have exactly one member set, found %d", n))
+		return false
+	}
+	return true
+}
+
+// unsupported rejects union members rockstream cannot carry.
+func (v *validator) unsupported(path, member string, set bool) bool {
+	if set {
+		v.addf(nil, path+"."+member, "Member is not supported by this model")
+	}
+	return set
+}
+
+func (v *validator) system(sys []wireSystem) []string {
+	var out []string
+	for i, s := range sys {
+		p := fmt.Sprintf("system.%d.member", i)
+		if !v.union(p, s.Text != nil, present(s.GuardContent), present(s.CachePoint)) {
+			continue
+		}
+		if v.unsupported(p, "guardContent", present(s.GuardContent)) {
+			continue
+		}
+		if s.Text != nil {
+			out = append(out, *s.Text)
+		}
+	}
+	return out
+}
+
+func (v *validator) messages(msgs []wireMessage) []rockstream.Message {
+	if msgs == nil {
+		v.addf(nil, "messages", "Member must not be null")
+	}
+	out := make([]rockstream.Message, 0, len(msgs))
+	for i, m := range msgs {
+		p := fmt.Sprintf("messages.%d.member", i)
+		if m.Role != "user" && m.Role != "assistant" {
+			v.addf(m.Role, p+".role", "Member must satisfy enum value set: [user, assistant]")
+		}
+		if len(m.Content) == 0 {
+			v.errs = append(v.errs, fmt.Sprintf("The content field in the Message object at messages.%d is empty. Add a ContentBlock object to the content field and try again.", i))
+		}
+		msg := rockstream.Message{Role: rockstream.Role(m.Role)}
+		for j, b := range m.Content {
+			if blk, ok := v.block(fmt.Sprintf("%s.content.%d.member", p, j), b); ok {
+				msg.Content = append(msg.Content, blk)
+			}
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+func (v *validator) block(p string, b wireBlock) (rockstream.Block, bool) {
+	if !v.union(p, b.Text != nil, b.Image != nil, b.ToolUse != nil, b.ToolResult != nil, b.ReasoningContent != nil,
+		present(b.CachePoint), present(b.Document), present(b.Video), present(b.Audio), present(b.GuardContent),
+		present(b.CitationsContent), present(b.SearchResult), present(b.ToolAddition), present(b.ToolRemoval)) {
+		return rockstream.Block{}, false
+	}
+	for name, raw := range map[string]json.RawMessage{"document": b.Document, "video": b.Video, "audio": b.Audio,
+		"guardContent": b.GuardContent, "citationsContent": b.CitationsContent, "searchResult": b.SearchResult,
+		"toolAddition": b.ToolAddition, "toolRemoval": b.ToolRemoval} {
+		if v.unsupported(p, name, present(raw)) {
+			return rockstream.Block{}, false
+		}
+	}
+	switch {
+	case b.Text != nil:
+		return rockstream.Block{Type: rockstream.BlockText, Text: *b.Text}, true
+	case b.Image != nil:
+		img, ok := v.image(p+".image", b.Image)
+		return rockstream.Block{Type: rockstream.BlockImage, Image: img}, ok
+	case b.ToolUse != nil:
+		tu := b.ToolUse
+		ok := v.required(p+".toolUse.toolUseId", tu.ToolUseID) && v.required(p+".toolUse.name", tu.Name)
+		if !present(tu.Input) {
+			v.addf(nil, p+".toolUse.input", "Member must not be null")
+			ok = false
+		}
+		return rockstream.Block{Type: rockstream.BlockToolUse, ToolUseID: tu.ToolUseID, Name: tu.Name,
+			Input: append(json.RawMessage(nil), tu.Input...)}, ok
+	case b.ToolResult != nil:
+		return v.toolResult(p+".toolResult", b.ToolResult)
+	case b.ReasoningContent != nil:
+		rc := b.ReasoningContent
+		if !v.union(p+".reasoningContent", rc.ReasoningText != nil, rc.RedactedContent != nil) {
+			return rockstream.Block{}, false
+		}
+		if rc.ReasoningText != nil {
+			return rockstream.Block{Type: rockstream.BlockThinking, Text: rc.ReasoningText.Text, Signature: rc.ReasoningText.Signature}, true
+		}
+		return rockstream.Block{Type: rockstream.BlockRedactedThinking, Data: string(rc.RedactedContent)}, true
+	}
+	return rockstream.Block{}, false // a cache point: nothing neutral to keep
+}
+
+func (v *validator) required(path, s string) bool {
+	if s == "" {
+		v.addf(nil, path, "Member must not be null")
+		return false
+	}
+	return true
+}
+
+var imageFormats = []string{"png", "jpeg", "gif", "webp"}
+
+func (v *validator) image(p string, img *wireImage) (*rockstream.Image, bool) {
+	ok := true
+	if !slices.Contains(imageFormats, img.Format) {
+		v.addf(img.Format, p+".format", "Member must satisfy enum value set: [png, jpeg, gif, webp]")
+		ok = false
+	}
+	if !v.union(p+".source", img.Source.Bytes != nil, present(img.Source.S3Location)) {
+		return nil, false
+	}
+	if v.unsupported(p+".source", "s3Location", present(img.Source.S3Location)) {
+		return nil, false
+	}
+	return &rockstream.Image{MediaType: "image/" + img.Format, Data: img.Source.Bytes}, ok
+}
+
+func (v *validator) toolResult(p string, tr *wireToolResult) (rockstream.Block, bool) {
+	ok := v.required(p+".toolUseId", tr.ToolUseID)
+	if tr.Status != "" && tr.Status != "success" && tr.Status != "error" {
+		v.addf(tr.Status, p+".status", "Member must satisfy enum value set: [success, error]")
+		ok = false
+	}
+	b := rockstream.Block{Type: rockstream.BlockToolResult, ToolUseID: tr.ToolUseID, IsError: tr.Status == "error"}
+	for i, c := range tr.Content {
+		cp := fmt.Sprintf("%s.content.%d.member", p, i)
+		if !v.union(cp, c.Text != nil, present(c.JSON), c.Image != nil, present(c.Document), present(c.Video), present(c.SearchResult)) {
+			ok = false
+			continue
+		}
+		switch {
+		case c.Text != nil:
+			b.Content = append(b.Content, rockstream.Block{Type: rockstream.BlockText, Text: *c.Text})
+		case present(c.JSON):
+			// The neutral model has no JSON result; the model reads it as text.
+			b.Content = append(b.Content, rockstream.Block{Type: rockstream.BlockText, Text: string(c.JSON)})
+		case c.Image != nil:
+			img, iok := v.image(cp+".image", c.Image)
+			ok = ok && iok
+			b.Content = append(b.Content, rockstream.Block{Type: rockstream.BlockImage, Image: img})
+		default:
+			v.addf(nil, cp, "Member is not supported by this model")
+			ok = false
+		}
+	}
+	return b, ok
+}
+
+func (v *validator) inference(req *rockstream.Request, ic *wireInference) {
+	if ic == nil {
+		return
+	}
+	if ic.MaxTokens != nil {
+		if *ic.MaxTokens < 1 {
+			v.addf(*ic.MaxTokens, "inferenceConfig.maxTokens", "Member must have value greater than or equal to 1")
+		}
+		req.MaxTokens = *ic.MaxTokens
+	}
+	unit := func(name string, f *float64) *float64 {
+		switch {
+		case f == nil:
+		case *f < 0:
+			v.addf(*f, "inferenceConfig."+name, "Member must have value greater than or equal to 0")
+		case *f > 1:
+			v.addf(*f, "inferenceConfig."+name, "Member must have value less than or equal to 1")
+		}
+		return f
+	}
+	req.Temperature = unit("temperature", ic.Temperature)
+	req.TopP = unit("topP", ic.TopP)
+	if len(ic.StopSequences) > 2500 {
+		v.addf(nil, "inferenceConfig.stopSequences", "Member must have length less than or equal to 2500")
+	}
+	req.StopSequences = ic.StopSequences
+}
+
+func (v *validator) tools(req *rockstream.Request, tc *wireToolConfig) {
+	if tc == nil {
+		return
+	}
+	if len(tc.Tools) == 0 {
+		v.addf(nil, "toolConfig.tools", "Member must have length greater than or equal to 1")
+	}
+	for i, t := range tc.Tools {
+		p := fmt.Sprintf("toolConfig.tools.%d.member", i)
+		if !v.union(p, t.ToolSpec != nil, present(t.SystemTool), present(t.CachePoint)) ||
+			v.unsupported(p, "systemTool", present(t.SystemTool)) || t.ToolSpec == nil {
+			continue
+		}
+		s := t.ToolSpec
+		v.required(p+".toolSpec.name", s.Name)
+		if !present(s.InputSchema.JSON) {
+			v.addf(nil, p+".toolSpec.inputSchema.json", "Member must not be null")
+		}
+		req.Tools = append(req.Tools, rockstream.Tool{Name: s.Name, Description: s.Description,
+			InputSchema: append(json.RawMessage(nil), s.InputSchema.JSON...)})
+	}
+	if c := tc.ToolChoice; c != nil && v.union("toolConfig.toolChoice", c.Auto != nil, c.Any != nil, c.Tool != nil) {
+		switch {
+		case c.Auto != nil:
+			req.ToolChoice = &rockstream.ToolChoice{Type: "auto"}
+		case c.Any != nil:
+			req.ToolChoice = &rockstream.ToolChoice{Type: "any"}
+		default:
+			v.required("toolConfig.toolChoice.tool.name", c.Tool.Name)
+			req.ToolChoice = &rockstream.ToolChoice{Type: "tool", Name: c.Tool.Name}
+		}
+	}
+}
+
+// additional reads the fields Anthropic models take through
+// additionalModelRequestFields: top_k and thinking. Others pass unread.
+func (v *validator) additional(req *rockstream.Request, raw json.RawMessage) {
+	if !present(raw) {
+		return
+	}
+	var f struct {
+		TopK     *int `json:"top_k"`
+		Thinking *struct {
+			Type         string `json:"type"`
+			BudgetTokens int    `json:"budget_tokens"`
+		} `json:"thinking"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		v.addf(nil, "additionalModelRequestFields", "Member must be a JSON object with valid top_k and thinking")
+		return
+	}
+	req.TopK = f.TopK
+	if f.Thinking != nil && f.Thinking.Type == "enabled" {
+		req.Thinking = &rockstream.Thinking{BudgetTokens: f.Thinking.BudgetTokens}
+	}
+}
