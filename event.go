@@ -16,6 +16,10 @@ type MessageStart struct {
 	Model string
 	// RequestID is the upstream request ID (Bedrock's x-amzn-RequestId).
 	RequestID string
+	// Resolved is the model ID the backend invoked when it differs from
+	// the request's, as when it chose an inference profile for a model
+	// that has no on-demand throughput. Frontends report it in a header.
+	Resolved string
 	// Usage holds what is known at the start: input tokens, cache tokens.
 	Usage Usage
 }

@@ -30,6 +30,7 @@ type eventJSON struct {
 	ID           string       `json:"id,omitempty"`
 	Model        string       `json:"model,omitempty"`
 	RequestID    string       `json:"request_id,omitempty"`
+	Resolved     string       `json:"resolved_model,omitempty"`
 	Index        *int         `json:"index,omitempty"`
 	BlockType    string       `json:"block_type,omitempty"`
 	ToolUseID    string       `json:"tool_use_id,omitempty"`
@@ -74,7 +75,7 @@ func MarshalEvent(ev Event) ([]byte, error) {
 	j := eventJSON{Type: EventName(ev)}
 	switch e := ev.(type) {
 	case MessageStart:
-		j.ID, j.Model, j.RequestID, j.Usage = e.ID, e.Model, e.RequestID, usageToJSON(e.Usage)
+		j.ID, j.Model, j.RequestID, j.Resolved, j.Usage = e.ID, e.Model, e.RequestID, e.Resolved, usageToJSON(e.Usage)
 	case BlockStart:
 		j.Index, j.BlockType, j.ToolUseID, j.Name, j.Data = &e.Index, string(e.Type), e.ToolUseID, e.Name, e.Data
 	case TextDelta:
@@ -116,7 +117,7 @@ func UnmarshalEvent(b []byte) (Event, error) {
 	}
 	switch j.Type {
 	case "message_start":
-		return MessageStart{ID: j.ID, Model: j.Model, RequestID: j.RequestID, Usage: j.Usage.usage()}, nil
+		return MessageStart{ID: j.ID, Model: j.Model, RequestID: j.RequestID, Resolved: j.Resolved, Usage: j.Usage.usage()}, nil
 	case "block_start":
 		return BlockStart{Index: idx, Type: BlockType(j.BlockType), ToolUseID: j.ToolUseID, Name: j.Name, Data: j.Data}, nil
 	case "text_delta":

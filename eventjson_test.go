@@ -7,7 +7,7 @@ import (
 )
 
 var allEvents = []Event{
-	MessageStart{ID: "msg_1", Model: "m", RequestID: "r-1", Usage: Usage{InputTokens: 3}},
+	MessageStart{ID: "msg_1", Model: "m", RequestID: "r-1", Resolved: "us.m", Usage: Usage{InputTokens: 3}},
 	BlockStart{Index: 1, Type: BlockToolUse, ToolUseID: "toolu_1", Name: "f"},
 	TextDelta{Index: 0, Text: ""},
 	TextDelta{Index: 0, Text: "Hi \"there\"\n"},
