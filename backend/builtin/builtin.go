@@ -1,0 +1,269 @@
+// Package builtin is rockstream's local model: a deterministic backend
+// that answers any request with readable English built from the prompt,
+// streamed token by token at a real model's pace, with no AWS account.
+// It validates model identifiers against the catalog as Bedrock does,
+// honours max_tokens, stop sequences, tools and thinking, and injects
+// faults, pacing and quotas from request headers (ParseHeaders) or a rule
+// file (LoadRules). A script file (LoadScript) fixes answers to chosen
+// prompts.
+//
+// Token accounting: a text piece is a word with the whitespace before it;
+// output tokens are the deltas sent (reasoning, text and tool-input
+// pieces); input tokens follow InputTokens.
+package builtin
+
+import (
+	"context"
+	"iter"
+	"math/rand/v2"
+	"time"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/catalog"
+)
+
+// Options configure a Backend. The zero value streams at DefaultPace
+// with no rules and no script.
+type Options struct {
+	// Pace is the default pace; nil means DefaultPace. &Pace{} streams as
+	// fast as the reader takes events.
+	Pace *Pace
+	// Rules inject faults, pacing and quotas; nil means none.
+	Rules *Rules
+	// Script fixes answers to chosen prompts; nil means none.
+	Script *Script
+	// Now is the clock for quotas and metrics; nil means time.Now.
+	Now func() time.Time
+}
+
+// Backend is the builtin model. It is safe for concurrent use.
+type Backend struct {
+	opts   Options
+	pace   Pace
+	now    func() time.Time
+	quotas quotaState
+}
+
+var _ rockstream.Backend = (*Backend)(nil)
+
+// New returns a builtin backend.
+func New(opts Options) *Backend {
+	b := &Backend{opts: opts, pace: DefaultPace, now: opts.Now}
+	if opts.Pace != nil {
+		b.pace = *opts.Pace
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	return b
+}
+
+// Tokens returns the text pieces b streams for req without overrides,
+// in order; nil when the model cannot be invoked.
+func (b *Backend) Tokens(req *rockstream.Request) []string {
+	m, err := catalog.Resolve(modelOf(req))
+	if err != nil {
+		return nil
+	}
+	p := makePlan(req, m.ID, seedFor(req, nil), b.opts.Script)
+	var out []string
+	for _, bl := range p.blocks {
+		if bl.typ == rockstream.BlockText {
+			out = append(out, bl.pieces...)
+		}
+	}
+	return out
+}
+
+func modelOf(req *rockstream.Request) string {
+	if req.Model == "" {
+		return catalog.DefaultModel
+	}
+	return req.Model
+}
+
+// Stream answers req. It runs in the caller's goroutine: breaking out of
+// the loop or cancelling ctx ends it at once, with nothing left running.
+// Pre-stream failures (unknown or end-of-life model, a model that needs an
+// inference profile, quota, an injected exception) are yielded alone.
+func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
+	return func(yield func(rockstream.Event, error) bool) {
+		start := b.now()
+		m, err := catalog.Resolve(modelOf(req))
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		ov := overridesFrom(ctx)
+		ruleFault, rulePace := b.opts.Rules.match(req.Model, m.ID, promptOf(req))
+		fault, pace := ov.Fault, ov.Pace
+		if fault == nil {
+			fault = ruleFault
+		}
+		if pace == nil {
+			pace = rulePace
+		}
+		if pace == nil {
+			pace = &b.pace
+		}
+		if fault != nil && !fault.InStream {
+			yield(nil, fault.err())
+			return
+		}
+		seed := seedFor(req, ov.Seed)
+		p := makePlan(req, m.ID, seed, b.opts.Script)
+		if msg, ok := b.quotas.take(b.opts.Rules, req.Model, m.ID, p.inputTokens+p.outputTokens(), start); !ok {
+			yield(nil, rockstream.BedrockError("ThrottlingException", msg))
+			return
+		}
+		e := emitter{ctx: ctx, yield: yield, now: b.now, start: start,
+			pacer: pacer{pace: *pace, rng: rand.New(rand.NewPCG(seed, 1))}}
+		if fault != nil {
+			f := *fault
+			e.fault = &f
+		}
+		defer e.pacer.stop()
+		e.run(p)
+	}
+}
+
+// emitter sends one plan's events, pacing the deltas and striking the
+// fault when its event count comes.
+type emitter struct {
+	ctx   context.Context
+	yield func(rockstream.Event, error) bool
+	now   func() time.Time
+	start time.Time
+	pacer pacer
+	fault *Fault // pending in-stream fault
+	sent  int
+	first time.Duration // time to the first delta
+}
+
+func (e *emitter) run(p *plan) {
+	if !e.send(rockstream.MessageStart{ID: p.messageID, Model: p.model,
+		Usage: rockstream.Usage{InputTokens: p.inputTokens}}, false) {
+		return
+	}
+	for i, bl := range p.blocks {
+		if !e.send(rockstream.BlockStart{Index: i, Type: bl.typ, ToolUseID: bl.toolUseID, Name: bl.name}, false) {
+			return
+		}
+		for _, piece := range bl.pieces {
+			var ev rockstream.Event
+			switch bl.typ {
+			case rockstream.BlockThinking:
+				ev = rockstream.ReasoningDelta{Index: i, Text: piece}
+			case rockstream.BlockToolUse:
+				ev = rockstream.ToolInputDelta{Index: i, PartialJSON: piece}
+			default:
+				ev = rockstream.TextDelta{Index: i, Text: piece}
+			}
+			if !e.send(ev, true) {
+				return
+			}
+		}
+		if bl.signature != "" && !e.send(rockstream.SignatureDelta{Index: i, Signature: bl.signature}, false) {
+			return
+		}
+		if !e.send(rockstream.BlockStop{Index: i}, false) {
+			return
+		}
+	}
+	// A fault set to strike after more events than the answer has strikes
+	// before MessageStop, so it is never lost.
+	if e.fault != nil && e.fault.After > e.sent {
+		e.fault.After = e.sent
+	}
+	if !e.send(rockstream.MessageStop{StopReason: p.stop, StopSequence: p.stopSeq}, false) {
+		return
+	}
+	usage := rockstream.Usage{InputTokens: p.inputTokens, OutputTokens: p.outputTokens()}
+	e.send(rockstream.Metadata{Usage: usage, Metrics: rockstream.Metrics{
+		FirstByteLatency:  e.first,
+		InvocationLatency: e.now().Sub(e.start),
+	}}, false)
+}
+
+// send yields ev, first striking a due fault and, for deltas, waiting for
+// the pace. It reports whether the stream goes on.
+func (e *emitter) send(ev rockstream.Event, delta bool) bool {
+	if f := e.fault; f != nil && e.sent >= f.After {
+		e.fault = nil
+		if f.Kind != FaultSilence {
+			e.yield(nil, f.err())
+			return false
+		}
+		if err := e.pacer.sleep(e.ctx, f.Silence); err != nil {
+			e.yield(nil, err)
+			return false
+		}
+	}
+	if delta {
+		if err := e.pacer.wait(e.ctx); err != nil {
+			e.yield(nil, err)
+			return false
+		}
+		if e.first == 0 {
+			e.first = max(e.now().Sub(e.start), time.Nanosecond)
+		}
+	}
+	if err := e.ctx.Err(); err != nil {
+		e.yield(nil, err)
+		return false
+	}
+	e.sent++
+	return e.yield(ev, nil)
+}
+
+// pacer spaces deltas with one timer per stream, reused for every wait.
+type pacer struct {
+	pace    Pace
+	rng     *rand.Rand
+	timer   *time.Timer
+	started bool
+}
+
+// wait blocks until the next delta is due: FirstToken before the first,
+// 1/TokensPerSecond (± Jitter) before each other.
+func (p *pacer) wait(ctx context.Context) error {
+	var d time.Duration
+	if !p.started {
+		p.started = true
+		d = p.pace.FirstToken
+	} else if p.pace.TokensPerSecond > 0 {
+		d = time.Duration(float64(time.Second) / p.pace.TokensPerSecond)
+	}
+	if d > 0 && p.pace.Jitter > 0 {
+		d = time.Duration(float64(d) * (1 + p.pace.Jitter*(2*p.rng.Float64()-1)))
+	}
+	if d <= 0 {
+		return nil
+	}
+	return p.sleep(ctx, d)
+}
+
+// sleep waits d or until ctx is done.
+func (p *pacer) sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	if p.timer == nil {
+		p.timer = time.NewTimer(d)
+	} else {
+		p.timer.Reset(d)
+	}
+	select {
+	case <-ctx.Done():
+		p.timer.Stop()
+		return ctx.Err()
+	case <-p.timer.C:
+		return nil
+	}
+}
+
+func (p *pacer) stop() {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+}
