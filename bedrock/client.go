@@ -114,11 +114,13 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 		o.BaseEndpoint = c.endpoint(o.BaseEndpoint)
 		o.HTTPClient = &checkedClient{inner: c.httpClient(o.HTTPClient, o.BaseEndpoint, &h2c), streams: true}
 		o.Retryer = aws.NopRetryer{}
+		o.BearerAuthSigner = bearerSigner{}
 	})
 	c.control = bedrockcp.NewFromConfig(cfg, func(o *bedrockcp.Options) {
 		o.BaseEndpoint = c.endpoint(o.BaseEndpoint)
 		o.HTTPClient = &checkedClient{inner: c.httpClient(o.HTTPClient, o.BaseEndpoint, &h2c)}
 		o.Retryer = aws.NopRetryer{}
+		o.BearerAuthSigner = bearerSigner{}
 	})
 	return c, nil
 }

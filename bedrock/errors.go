@@ -80,6 +80,9 @@ func fromSDK(err error, inStream bool) *rockstream.Error {
 	if status := statusOf(err); status != 0 {
 		return fromStatus(status, err)
 	}
+	if !inStream {
+		return &rockstream.Error{Class: rockstream.ClassUnknown, Message: "bedrock: " + err.Error(), Err: err}
+	}
 	return &rockstream.Error{
 		Class:   rockstream.ClassProtocol,
 		Message: "the response is not a valid Bedrock event stream: " + err.Error(),

@@ -11,11 +11,8 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
-	"github.com/rockstream/rockstream/dialect/anthropic"
+	"github.com/rockstream/rockstream/dialect/family"
 )
-
-// codecFor picks the codec of the model's family.
-var codecFor = func(model string) (dialect.Codec, error) { return anthropic.Codec{}, nil }
 
 // invokeOp is a request prepared for InvokeModelWithResponseStream: the
 // body in the family's format and the codec to decode its chunks.
@@ -27,7 +24,7 @@ type invokeOp struct {
 }
 
 func (c *Client) prepareInvoke(req *rockstream.Request) (*invokeOp, error) {
-	codec, err := codecFor(req.Model)
+	codec, err := family.ForModel(req.Model)
 	if err != nil {
 		return nil, err
 	}
