@@ -1,0 +1,165 @@
+package main
+
+import (
+	"errors"
+	"time"
+
+	"github.com/rockstream/rockstream"
+)
+
+// The --json shapes: each neutral event with a snake_case "type" and its
+// fields in snake_case; durations in milliseconds.
+
+type usageJSON struct {
+	InputTokens           int `json:"input_tokens"`
+	OutputTokens          int `json:"output_tokens"`
+	CacheReadInputTokens  int `json:"cache_read_input_tokens,omitempty"`
+	CacheWriteInputTokens int `json:"cache_write_input_tokens,omitempty"`
+}
+
+type metricsJSON struct {
+	FirstByteLatencyMS  int64 `json:"first_byte_latency_ms"`
+	InvocationLatencyMS int64 `json:"invocation_latency_ms"`
+}
+
+type errorJSON struct {
+	Class        string `json:"class"`
+	Code         string `json:"code,omitempty"`
+	Message      string `json:"message"`
+	StatusCode   int    `json:"status_code,omitempty"`
+	Retryable    bool   `json:"retryable"`
+	RetryAfterMS int64  `json:"retry_after_ms,omitempty"`
+	RequestID    string `json:"request_id,omitempty"`
+	InStream     bool   `json:"in_stream"`
+}
+
+type messageStartJSON struct {
+	Type      string    `json:"type"`
+	ID        string    `json:"id,omitempty"`
+	Model     string    `json:"model,omitempty"`
+	RequestID string    `json:"request_id,omitempty"`
+	Usage     usageJSON `json:"usage"`
+}
+
+type blockStartJSON struct {
+	Type      string `json:"type"`
+	Index     int    `json:"index"`
+	BlockType string `json:"block_type"`
+	ToolUseID string `json:"tool_use_id,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Data      string `json:"data,omitempty"`
+}
+
+type textJSON struct {
+	Type  string `json:"type"`
+	Index int    `json:"index"`
+	Text  string `json:"text"`
+}
+
+type toolInputJSON struct {
+	Type        string `json:"type"`
+	Index       int    `json:"index"`
+	PartialJSON string `json:"partial_json"`
+}
+
+type signatureJSON struct {
+	Type      string `json:"type"`
+	Index     int    `json:"index"`
+	Signature string `json:"signature"`
+}
+
+type blockStopJSON struct {
+	Type  string `json:"type"`
+	Index int    `json:"index"`
+}
+
+type messageStopJSON struct {
+	Type         string `json:"type"`
+	StopReason   string `json:"stop_reason"`
+	StopSequence string `json:"stop_sequence,omitempty"`
+}
+
+type metadataJSON struct {
+	Type    string      `json:"type"`
+	Usage   usageJSON   `json:"usage"`
+	Metrics metricsJSON `json:"metrics"`
+}
+
+type outcomeLineJSON struct {
+	Type               string      `json:"type"`
+	Kind               string      `json:"kind"`
+	StopReason         string      `json:"stop_reason,omitempty"`
+	Usage              usageJSON   `json:"usage"`
+	Metrics            metricsJSON `json:"metrics"`
+	TimeToFirstTokenMS int64       `json:"time_to_first_token_ms"`
+	LatencyMS          int64       `json:"latency_ms"`
+	RequestID          string      `json:"request_id,omitempty"`
+	Error              *errorJSON  `json:"error,omitempty"`
+}
+
+// eventJSON is the --json line for ev.
+func eventJSON(ev rockstream.Event) any {
+	switch e := ev.(type) {
+	case rockstream.MessageStart:
+		return messageStartJSON{"message_start", e.ID, e.Model, e.RequestID, toUsageJSON(e.Usage)}
+	case rockstream.BlockStart:
+		return blockStartJSON{"block_start", e.Index, string(e.Type), e.ToolUseID, e.Name, e.Data}
+	case rockstream.TextDelta:
+		return textJSON{"text_delta", e.Index, e.Text}
+	case rockstream.ToolInputDelta:
+		return toolInputJSON{"tool_input_delta", e.Index, e.PartialJSON}
+	case rockstream.ReasoningDelta:
+		return textJSON{"reasoning_delta", e.Index, e.Text}
+	case rockstream.SignatureDelta:
+		return signatureJSON{"signature_delta", e.Index, e.Signature}
+	case rockstream.BlockStop:
+		return blockStopJSON{"block_stop", e.Index}
+	case rockstream.MessageStop:
+		return messageStopJSON{"message_stop", string(e.StopReason), e.StopSequence}
+	case rockstream.Metadata:
+		return metadataJSON{"metadata", toUsageJSON(e.Usage), toMetricsJSON(e.Metrics)}
+	}
+	return struct {
+		Type string `json:"type"`
+	}{"unknown"}
+}
+
+// outcomeJSON is the final --json line.
+func outcomeJSON(o rockstream.Outcome) outcomeLineJSON {
+	line := outcomeLineJSON{
+		Type: "outcome", Kind: string(o.Kind), StopReason: string(o.StopReason),
+		Usage: toUsageJSON(o.Usage), Metrics: toMetricsJSON(o.Metrics),
+		TimeToFirstTokenMS: ms(o.TimeToFirstToken), LatencyMS: ms(o.Latency),
+		RequestID: o.RequestID,
+	}
+	if o.Err != nil && o.Kind == rockstream.Failed {
+		line.Error = toErrorJSON(o.Err)
+	}
+	return line
+}
+
+func toUsageJSON(u rockstream.Usage) usageJSON {
+	return usageJSON{u.InputTokens, u.OutputTokens, u.CacheReadInputTokens, u.CacheWriteInputTokens}
+}
+
+func toMetricsJSON(m rockstream.Metrics) metricsJSON {
+	return metricsJSON{ms(m.FirstByteLatency), ms(m.InvocationLatency)}
+}
+
+func toErrorJSON(err error) *errorJSON {
+	var re *rockstream.Error
+	if !errors.As(err, &re) {
+		re = rockstream.AsError(err)
+	}
+	msg := re.Message
+	if msg == "" {
+		msg = err.Error()
+	}
+	return &errorJSON{
+		Class: string(re.Class), Code: re.Code, Message: msg, StatusCode: re.StatusCode,
+		Retryable: re.Retryable, RetryAfterMS: ms(re.RetryAfter), RequestID: re.RequestID,
+		InStream: re.InStream,
+	}
+}
+
+func ms(d time.Duration) int64 { return d.Milliseconds() }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"sync"
+
+	"github.com/rockstream/rockstream"
+)
+
+// printer renders one stream on stdout: each event as it arrives, then the
+// outcome. A write error ends the stream.
+type printer interface {
+	event(ev rockstream.Event) error
+	outcome(o rockstream.Outcome) error
+}
+
+// textPrinter writes the model's text as it arrives, unbuffered, and ends
+// it with a newline.
+type textPrinter struct {
+	w    io.Writer
+	last byte
+}
+
+func (p *textPrinter) event(ev rockstream.Event) error {
+	d, ok := ev.(rockstream.TextDelta)
+	if !ok || d.Text == "" {
+		return nil
+	}
+	p.last = d.Text[len(d.Text)-1]
+	_, err := io.WriteString(p.w, d.Text)
+	return err
+}
+
+func (p *textPrinter) outcome(rockstream.Outcome) error { return p.endLine() }
+
+// endLine ends the text with a newline unless it already has one.
+func (p *textPrinter) endLine() error {
+	if p.last == 0 || p.last == '\n' {
+		return nil
+	}
+	p.last = '\n'
+	_, err := io.WriteString(p.w, "\n")
+	return err
+}
+
+// jsonPrinter writes one JSON object per line (NDJSON): each event with a
+// "type" field, then an "outcome" line.
+type jsonPrinter struct {
+	enc *json.Encoder
+}
+
+func newJSONPrinter(w io.Writer) *jsonPrinter {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return &jsonPrinter{enc: enc}
+}
+
+func (p *jsonPrinter) event(ev rockstream.Event) error { return p.enc.Encode(eventJSON(ev)) }
+
+func (p *jsonPrinter) outcome(o rockstream.Outcome) error { return p.enc.Encode(outcomeJSON(o)) }
+
+// rawPrinter writes the model's own chunk JSON, one per line, as the
+// client receives it; the neutral events are not printed.
+type rawPrinter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	err error
+}
+
+// chunk is the client's OnChunk hook.
+func (p *rawPrinter) chunk(raw []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		return
+	}
+	line := make([]byte, 0, len(raw)+1)
+	line = append(append(line, raw...), '\n')
+	_, p.err = p.w.Write(line)
+}
+
+func (p *rawPrinter) event(rockstream.Event) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+func (p *rawPrinter) outcome(rockstream.Outcome) error { return nil }

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+)
+
+// cli is one invocation's I/O, environment and terminal facts, detected
+// once.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	stdinTTY       bool
+	stdoutTTY      bool
+}
+
+// command is a subcommand: rockstream <name> [flags] [args].
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, c *cli, args []string) int
+	// ownsInterrupt marks a command that handles Ctrl-C itself (chat stops
+	// only the answer in progress). For the others Ctrl-C cancels ctx.
+	ownsInterrupt bool
+}
+
+// commands is the subcommand table; the first is the default.
+func commands() []command {
+	return []command{
+		{name: "stream", summary: "stream the answer to a prompt (the default command)", run: runStream},
+		{name: "chat", summary: "talk with a model in the terminal, each answer streamed", run: runChat, ownsInterrupt: true},
+		{name: "models", summary: "list the models and inference profiles, marking which stream", run: runModels},
+		{name: "serve", summary: "run the local Bedrock Runtime (and gateway) until Ctrl-C", run: runServe},
+	}
+}
+
+// run is the whole program: it picks the subcommand from args and returns
+// the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{
+		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
+		stdinTTY: isTerminal(stdin), stdoutTTY: isTerminal(stdout),
+	}
+	cmd, rest := pickCommand(args)
+	if !cmd.ownsInterrupt {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+	}
+	return cmd.run(ctx, c, rest)
+}
+
+// pickCommand returns the subcommand args[0] names, or the default one with
+// all of args.
+func pickCommand(args []string) (command, []string) {
+	if len(args) > 0 {
+		for _, cmd := range commands() {
+			if args[0] == cmd.name {
+				return cmd, args[1:]
+			}
+		}
+	}
+	return commands()[0], args
+}
+
+// usageError is a mistake on the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// parseFlags parses args into fs, allowing flags between arguments until
+// "--", then fills unset flags from the environment. When done is true the
+// command must return code: help was printed (0) or the command line was
+// wrong (2).
+func (c *cli) parseFlags(fs *flag.FlagSet, args []string, help func() string) (positional []string, code int, done bool) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			io.WriteString(c.stdout, help())
+			return nil, exitOK, true
+		}
+		if err != nil {
+			return nil, c.usage(fs.Name(), err), true
+		}
+		rest := fs.Args()
+		consumed := len(args) - len(rest)
+		if len(rest) == 0 || (consumed > 0 && args[consumed-1] == "--") {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	if err := applyEnv(fs, c.getenv); err != nil {
+		return nil, c.usage(fs.Name(), err), true
+	}
+	return positional, 0, false
+}
+
+// usage reports a command-line mistake with a hint and returns exit code 2.
+func (c *cli) usage(cmd string, err error) int {
+	name := "rockstream"
+	if cmd != "stream" {
+		name += " " + cmd
+	}
+	fmt.Fprintf(c.stderr, "rockstream: %s\nRun '%s -h' for usage.\n", oneLine(err.Error()), name)
+	return exitUsage
+}
+
+// fail reports err from a command and returns the exit code it calls for.
+func (c *cli) fail(cmd string, err error) int {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return c.usage(cmd, err)
+	}
+	io.WriteString(c.stderr, describeError(err))
+	return exitFailed
+}
+
+// helpText assembles -h output: usage lines, description, the flags with
+// their environment variables, and the exit codes.
+func helpText(fs *flag.FlagSet, usage, about string) string {
+	var b strings.Builder
+	b.WriteString("Usage:\n")
+	for _, u := range strings.Split(usage, "\n") {
+		b.WriteString("  " + u + "\n")
+	}
+	b.WriteString("\n" + about + "\n\nFlags (each also set by the environment variable in brackets):\n")
+	printFlags(&b, fs)
+	b.WriteString("  -h, --help\n        show this help\n")
+	b.WriteString("\nExit codes:\n" +
+		"  0    the answer finished (or stopped at --max-tokens or a stop sequence)\n" +
+		"  1    the request or the stream failed\n" +
+		"  2    bad flags or arguments\n" +
+		"  130  interrupted by Ctrl-C (SIGINT); what was printed is kept\n")
+	return b.String()
+}
+
+// commandList is the Commands section of the default command's help.
+func commandList() string {
+	var b strings.Builder
+	b.WriteString("Commands:\n")
+	for _, cmd := range commands() {
+		fmt.Fprintf(&b, "  %-8s %s\n", cmd.name, cmd.summary)
+	}
+	return b.String()
+}
