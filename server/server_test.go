@@ -79,16 +79,17 @@ func start(t *testing.T, o Options) *Running {
 
 // h2cClient speaks cleartext HTTP/2 with prior knowledge, as the AWS SDK
 // for JavaScript does.
-func h2cClient() *http.Client {
+func h2cClient(t *testing.T) *http.Client {
 	tr := &http.Transport{}
 	tr.Protocols = new(http.Protocols)
 	tr.Protocols.SetUnencryptedHTTP2(true)
+	t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr}
 }
 
 func TestServesHTTP1AndH2C(t *testing.T) {
 	r := start(t, Options{})
-	for name, c := range map[string]*http.Client{"HTTP/1.1": http.DefaultClient, "HTTP/2.0": h2cClient()} {
+	for name, c := range map[string]*http.Client{"HTTP/1.1": http.DefaultClient, "HTTP/2.0": h2cClient(t)} {
 		res, err := c.Get(r.URL + "/healthz")
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
