@@ -1,7 +1,73 @@
 package bedrock
 
-import "github.com/rockstream/rockstream"
+import (
+	"context"
+	"io"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/dialect/converse"
+)
+
+// converseOp is a request prepared for ConverseStream.
+type converseOp struct {
+	c     *Client
+	input *bedrockruntime.ConverseStreamInput
+}
 
 func (c *Client) prepareConverse(req *rockstream.Request) (operation, error) {
-	return nil, &rockstream.Error{Class: rockstream.ClassValidation, Message: "bedrock: ConverseStream is not available yet"}
+	in, err := converse.ToStreamInput(req)
+	if err != nil {
+		return nil, &rockstream.Error{Class: rockstream.ClassValidation, Message: err.Error(), Err: err}
+	}
+	return &converseOp{c: c, input: in}, nil
 }
+
+func (op *converseOp) open(ctx context.Context) (upstream, string, error) {
+	out, err := op.c.runtime.ConverseStream(ctx, op.input)
+	if err != nil {
+		return nil, "", err
+	}
+	id, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
+	return &converseStream{es: out.GetStream(), dec: converse.NewSDKDecoder()}, id, nil
+}
+
+// converseStream decodes the SDK's ConverseStream events.
+type converseStream struct {
+	es  *bedrockruntime.ConverseStreamEventStream
+	dec *converse.SDKDecoder
+}
+
+func (s *converseStream) next(ctx context.Context, dst []rockstream.Event) ([]rockstream.Event, error) {
+	for {
+		var ev types.ConverseStreamOutput
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return dst, ctx.Err()
+		case ev, ok = <-s.es.Events():
+		}
+		if !ok {
+			if err := s.es.Err(); err != nil {
+				return dst, err
+			}
+			if !s.dec.Done() {
+				return dst, errEndedEarly
+			}
+			return dst, io.EOF
+		}
+		n := len(dst)
+		dst, err := s.dec.Decode(dst, ev)
+		if err != nil {
+			return dst, decodeFailure("ConverseStream", err)
+		}
+		if len(dst) > n {
+			return dst, nil
+		}
+	}
+}
+
+func (s *converseStream) close() { s.es.Close() }

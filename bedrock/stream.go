@@ -1,6 +1,7 @@
 package bedrock
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,7 +58,7 @@ func (c *Client) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[
 			return yield(ev, nil)
 		}
 		for attempt := 1; ; attempt++ {
-			stopped, e := c.attempt(ctx, op, emit)
+			stopped, e := c.attempt(ctx, op, req.Model, emit)
 			if stopped || e == nil {
 				return
 			}
@@ -94,7 +95,7 @@ func (c *Client) prepare(req *rockstream.Request) (operation, error) {
 // attempt runs one call: it opens the stream and emits its events until
 // the end. stopped is set when emit asked to stop; otherwise e is the
 // failure, or nil after a complete stream.
-func (c *Client) attempt(ctx context.Context, op operation, emit func(rockstream.Event) bool) (stopped bool, e *rockstream.Error) {
+func (c *Client) attempt(ctx context.Context, op operation, model string, emit func(rockstream.Event) bool) (stopped bool, e *rockstream.Error) {
 	// Cancelling on return tears the HTTP request down whatever state the
 	// SDK's reader is in.
 	ctx, cancel := context.WithCancel(ctx)
@@ -108,8 +109,9 @@ func (c *Client) attempt(ctx context.Context, op operation, emit func(rockstream
 	for {
 		buf, err = up.next(ctx, buf[:0])
 		for _, ev := range buf {
-			if ms, ok := ev.(rockstream.MessageStart); ok && ms.RequestID == "" {
-				ms.RequestID = requestID
+			if ms, ok := ev.(rockstream.MessageStart); ok {
+				ms.RequestID = cmp.Or(ms.RequestID, requestID)
+				ms.Model = cmp.Or(ms.Model, model)
 				ev = ms
 			}
 			if !emit(ev) {
