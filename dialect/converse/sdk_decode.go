@@ -1,6 +1,7 @@
 package converse
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -66,7 +67,7 @@ func (d *SDKDecoder) Decode(dst []rockstream.Event, ev types.ConverseStreamOutpu
 			var extra struct {
 				StopSequence string `json:"stop_sequence"`
 			}
-			if f.UnmarshalSmithyDocument(&extra) == nil {
+			if b, err := f.MarshalSmithyDocument(); err == nil && json.Unmarshal(b, &extra) == nil {
 				stop.StopSequence = extra.StopSequence
 			}
 		}
