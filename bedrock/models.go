@@ -96,8 +96,11 @@ func (c *Client) listProfiles(ctx context.Context, streams map[string]bool) ([]M
 			}
 			for _, pm := range s.Models {
 				arn := aws.ToString(pm.ModelArn)
-				m.BaseModels = append(m.BaseModels, arn[strings.LastIndex(arn, "/")+1:])
-				m.Streaming = m.Streaming || streams[arn] || streams[m.BaseModels[len(m.BaseModels)-1]]
+				id := arn[strings.LastIndex(arn, "/")+1:]
+				if !slices.Contains(m.BaseModels, id) {
+					m.BaseModels = append(m.BaseModels, id)
+				}
+				m.Streaming = m.Streaming || streams[arn] || streams[id]
 			}
 			if len(m.BaseModels) > 0 {
 				m.Provider = strings.SplitN(m.BaseModels[0], ".", 2)[0]
