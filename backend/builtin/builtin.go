@@ -227,6 +227,15 @@ type pacer struct {
 // wait blocks until the next delta is due: FirstToken before the first,
 // 1/TokensPerSecond (± Jitter) before each other.
 func (p *pacer) wait(ctx context.Context) error {
+	d := p.next()
+	if d <= 0 {
+		return nil
+	}
+	return p.sleep(ctx, d)
+}
+
+// next is the gap before the next delta.
+func (p *pacer) next() time.Duration {
 	var d time.Duration
 	if !p.started {
 		p.started = true
@@ -237,10 +246,7 @@ func (p *pacer) wait(ctx context.Context) error {
 	if d > 0 && p.pace.Jitter > 0 {
 		d = time.Duration(float64(d) * (1 + p.pace.Jitter*(2*p.rng.Float64()-1)))
 	}
-	if d <= 0 {
-		return nil
-	}
-	return p.sleep(ctx, d)
+	return d
 }
 
 // sleep waits d or until ctx is done.
