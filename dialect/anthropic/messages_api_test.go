@@ -213,3 +213,29 @@ func TestResponseRoundTrip(t *testing.T) {
 		t.Error("error body decoded as a message")
 	}
 }
+
+func TestGeneratedIDs(t *testing.T) {
+	evs := []rockstream.Event{rockstream.BlockStart{Index: 0, Type: rockstream.BlockToolUse, Name: "f"}}
+	bedrock, err := NewStreamEncoder().Encode(nil, evs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := NewSSEEncoder().Encode(evs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		chunks     []string
+		msg, toolu string
+	}{
+		{[]string{string(bedrock[0]), string(bedrock[1])}, `"id":"msg_bdrk_01`, `"id":"toolu_bdrk_01`},
+		{[]string{string(first[0].Data), string(first[1].Data)}, `"id":"msg_01`, `"id":"toolu_01`},
+	} {
+		if !strings.Contains(c.chunks[0], c.msg) || !strings.Contains(c.chunks[1], c.toolu) {
+			t.Errorf("IDs in %s", c.chunks)
+		}
+	}
+	if a, b := newID("msg_"), newID("msg_"); a == b || len(a) != len("msg_")+24 {
+		t.Errorf("IDs %q %q", a, b)
+	}
+}
