@@ -3,6 +3,9 @@ package catalog
 import (
 	"context"
 	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -97,6 +100,38 @@ func TestControlPlaneDecodesWithSDK(t *testing.T) {
 			len(p.Models) == 0 || aws.ToString(p.Models[0].ModelArn) == "" || p.Status != types.InferenceProfileStatusActive ||
 			p.Type != types.InferenceProfileTypeSystemDefined || p.CreatedAt == nil || p.CreatedAt.IsZero() {
 			t.Errorf("profile decoded incompletely: %+v", p)
+		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestControlPlaneGolden pins the exact JSON the local runtime serves.
+func TestControlPlaneGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		v    any
+	}{
+		{"foundation-models.us-east-1.golden", FoundationModels("us-east-1")},
+		{"inference-profiles.eu-west-1.golden", InferenceProfiles("eu-west-1")},
+	}
+	for _, tt := range tests {
+		got, err := json.MarshalIndent(tt.v, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join("testdata", tt.name)
+		if *update {
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s differs; run with -update after checking", tt.name)
 		}
 	}
 }
