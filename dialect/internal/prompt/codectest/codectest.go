@@ -53,12 +53,21 @@ func Golden(t testing.TB, path string, got []byte) {
 	}
 }
 
-// FormatEvents renders events one per line as {"Type":{fields}}.
+// FormatEvents renders events one per line as {"Type":{fields}}, leaving
+// out zero-valued fields so goldens survive new fields.
 func FormatEvents(evs []rockstream.Event) []byte {
 	var buf bytes.Buffer
 	for _, ev := range evs {
 		name := strings.TrimPrefix(fmt.Sprintf("%T", ev), "rockstream.")
-		line, err := json.Marshal(map[string]any{name: ev})
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			panic(err)
+		}
+		var fields map[string]any
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			panic(err)
+		}
+		line, err := json.Marshal(map[string]any{name: prune(fields)})
 		if err != nil {
 			panic(err)
 		}
@@ -66,6 +75,37 @@ func FormatEvents(evs []rockstream.Event) []byte {
 		buf.WriteByte('\n')
 	}
 	return buf.Bytes()
+}
+
+// prune drops zero values from m, recursively.
+func prune(m map[string]any) map[string]any {
+	for k, v := range m {
+		if sub, ok := v.(map[string]any); ok {
+			v = prune(sub)
+			m[k] = v
+		}
+		switch v := v.(type) {
+		case nil:
+			delete(m, k)
+		case string:
+			if v == "" {
+				delete(m, k)
+			}
+		case float64:
+			if v == 0 {
+				delete(m, k)
+			}
+		case bool:
+			if !v {
+				delete(m, k)
+			}
+		case map[string]any:
+			if len(v) == 0 {
+				delete(m, k)
+			}
+		}
+	}
+	return m
 }
 
 // ParseEvent reads one line written by FormatEvents.
