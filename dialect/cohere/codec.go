@@ -7,6 +7,7 @@
 package cohere
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -222,4 +223,12 @@ func modelError() *rockstream.Error {
 	e := rockstream.BedrockError("ModelStreamErrorException", "cohere: the model finished with finish_reason ERROR")
 	e.InStream = true
 	return e
+}
+
+// IsChatBody reports whether a request body uses the Command R form.
+func IsChatBody(body []byte) bool {
+	var probe struct {
+		Message json.RawMessage `json:"message"`
+	}
+	return json.Unmarshal(body, &probe) == nil && probe.Message != nil
 }

@@ -8,6 +8,10 @@ import (
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
 	"github.com/rockstream/rockstream/dialect/anthropic"
+	"github.com/rockstream/rockstream/dialect/cohere"
+	"github.com/rockstream/rockstream/dialect/llama"
+	"github.com/rockstream/rockstream/dialect/mistral"
+	"github.com/rockstream/rockstream/dialect/nova"
 	"github.com/rockstream/rockstream/dialect/titan"
 )
 
@@ -26,6 +30,14 @@ var families = []entry{
 	{"anthropic.claude", fixed(anthropic.Codec{})},
 	{"amazon.titan-text-", fixed(titan.Codec{})},
 	{"amazon.titan-tg1-", fixed(titan.Codec{})},
+	{"amazon.nova-canvas", nil}, // image and speech models have no text codec
+	{"amazon.nova-reel", nil},
+	{"amazon.nova-sonic", nil},
+	{"amazon.nova-2-sonic", nil},
+	{"amazon.nova-", fixed(nova.Codec{})},
+	{"meta.llama", fixed(llama.Codec{})},
+	{"mistral.", fixed(mistral.Codec{})},
+	{"cohere.command", func(base string) dialect.Codec { return cohere.Codec{Chat: cohere.IsChatModel(base)} }},
 }
 
 // Known is the names of the families ForModel can return, for messages.
@@ -37,11 +49,32 @@ func ForModel(modelID string) (dialect.Codec, error) {
 	base := BaseModelID(modelID)
 	for _, e := range families {
 		if strings.HasPrefix(base, e.prefix) {
+			if e.codec == nil {
+				break
+			}
 			return e.codec(base), nil
 		}
 	}
 	return nil, rockstream.Validationf("no InvokeModel codec for model %q: rockstream knows the %s families",
 		modelID, strings.Join(Known, ", "))
+}
+
+// ForRequest is ForModel refined by the request body, for the local
+// runtime: a Mistral body in the chat form ("messages") gets a codec that
+// answers in the chat form, and a Cohere body with "message" one that
+// answers in the Command R form.
+func ForRequest(modelID string, body []byte) (dialect.Codec, error) {
+	c, err := ForModel(modelID)
+	if err != nil {
+		return nil, err
+	}
+	switch c.(type) {
+	case mistral.Codec:
+		return mistral.Codec{Chat: mistral.IsChat(body)}, nil
+	case cohere.Codec:
+		return cohere.Codec{Chat: cohere.IsChatModel(BaseModelID(modelID)) || cohere.IsChatBody(body)}, nil
+	}
+	return c, nil
 }
 
 // regionPrefixes are the geography prefixes of cross-region inference
