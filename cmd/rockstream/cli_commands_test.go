@@ -134,13 +134,15 @@ func TestServe(t *testing.T) {
 	serving := regexp.MustCompile(`serving the Bedrock Runtime at (http://[0-9.:]+)`)
 	w.waitUntil(t, "serve to listen", func() bool { return serving.MatchString(w.stderr()) })
 	url := serving.FindStringSubmatch(w.stderr())[1]
-	resp, err := http.Get(url + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("/healthz: %s", resp.Status)
+	for _, path := range []string{"/healthz", "/metrics", "/"} {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %s", path, resp.Status)
+		}
 	}
 	if err := w.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)

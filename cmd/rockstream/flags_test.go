@@ -216,3 +216,25 @@ func FuzzParseFlags(f *testing.F) {
 		}
 	})
 }
+
+func TestPickCommand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		name string
+		rest []string
+	}{
+		{nil, "stream", nil},
+		{[]string{"Tell me a story"}, "stream", []string{"Tell me a story"}},
+		{[]string{"chat", "--model", "m"}, "chat", []string{"--model", "m"}},
+		{[]string{"stream", "chat"}, "stream", []string{"chat"}},
+		{[]string{"help"}, "stream", []string{"-h"}},
+		{[]string{"help", "serve"}, "serve", []string{"-h"}},
+	}
+	for _, tt := range tests {
+		cmd, rest := pickCommand(tt.args)
+		if cmd.name != tt.name || !slices.Equal(rest, tt.rest) {
+			t.Errorf("pickCommand(%q) = %s %q, want %s %q", tt.args, cmd.name, rest, tt.name, tt.rest)
+		}
+	}
+}

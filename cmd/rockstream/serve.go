@@ -6,16 +6,20 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 
+	"github.com/rockstream/rockstream/metrics"
 	"github.com/rockstream/rockstream/server"
 	"github.com/rockstream/rockstream/server/auth"
+	"github.com/rockstream/rockstream/web"
 )
 
 const serveUsage = `rockstream serve [flags]`
 
 const serveAbout = `Runs rockstream's local Bedrock Runtime: the official AWS SDKs talk to it
 unchanged through an endpoint URL (InvokeModel[WithResponseStream],
-Converse[Stream], ListFoundationModels), plus GET /healthz. Ctrl-C or SIGTERM
+Converse[Stream], ListFoundationModels), with the web page at GET /, Prometheus
+metrics at GET /metrics and GET /healthz. Ctrl-C or SIGTERM
 stops it gracefully: streams in flight get a few seconds to finish, and the
 exit code is 0. Requests are logged on stderr.
 
@@ -61,11 +65,16 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.fail("serve", err)
 	}
+	m := metrics.New()
 	srv, err := server.New(server.Options{
-		Backend: backend,
+		Backend: m.Instrument(backend),
 		Auth:    authCfg,
 		Logger:  slog.New(slog.NewTextHandler(c.stderr, nil)),
 		Region:  *region,
+		Mount: func(mux *http.ServeMux) {
+			mux.Handle("GET /metrics", m.Handler())
+			mux.Handle("GET /", web.Handler())
+		},
 	})
 	if err != nil {
 		return c.fail("serve", err)
