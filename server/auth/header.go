@@ -94,7 +94,7 @@ func parseSigV4(params, header string) (*credential, error) {
 		if name == "" || name != strings.ToLower(name) {
 			return nil, errIncomplete(header, "SignedHeaders must be a semicolon-separated list of lowercase header names.")
 		}
-		hasHost = hasHost || name == "host"
+		hasHost = hasHost || name == "host" || name == ":authority"
 	}
 	if !hasHost {
 		return nil, errIncomplete(header, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")

@@ -152,8 +152,10 @@ func (v *Verifier) verifySigV4(r *http.Request, c *credential) error {
 	if err != nil {
 		return err
 	}
-	want, err := v.resign(r, c, secret, hash, signedAt)
-	if err != nil {
+	var want string
+	if slices.Contains(c.SignedHeaders, ":authority") {
+		want = signHTTP2(r, c, secret, hash, signedAt)
+	} else if want, err = v.resign(r, c, secret, hash, signedAt); err != nil {
 		return err
 	}
 	if subtle.ConstantTimeCompare([]byte(want), []byte(c.Signature)) != 1 {
