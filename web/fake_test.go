@@ -141,7 +141,7 @@ func (g *fakeGateway) resume(w http.ResponseWriter, r *http.Request) {
 // follow writes the stream's events after seq after, live, until the stream
 // ends or the reader leaves.
 func (g *fakeGateway) follow(w http.ResponseWriter, r *http.Request, s *fakeStream, after int) {
-	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
@@ -340,8 +340,8 @@ func fakePieces(text string) []string {
 // fakeAnswer is a deterministic Markdown answer that exercises the renderer.
 func fakeAnswer(prompt string, turn int) string {
 	topic := strings.Join(strings.Fields(prompt), " ")
-	if len(topic) > 60 {
-		topic = topic[:60] + "…"
+	if r := []rune(topic); len(r) > 60 {
+		topic = string(r[:60]) + "…"
 	}
 	return fmt.Sprintf(`You asked (turn %d): *%s*. Here is a streamed answer.
 

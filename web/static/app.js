@@ -136,18 +136,22 @@ function formatMetrics(el, m) {
   if (m.inputTokens !== null || m.outputTokens !== null) {
     parts.push(`${m.inputTokens ?? "?"} in · ${m.outputTokens ?? "?"} out tokens`);
   }
-  const spans = parts.map((p) => {
+  if (m.note) parts.push(m.note);
+  const nodes = [];
+  parts.forEach((p, i) => {
+    if (i > 0) {
+      const sep = document.createElement("span");
+      sep.className = "sep";
+      sep.setAttribute("aria-hidden", "true");
+      sep.textContent = "·";
+      nodes.push(sep);
+    }
     const s = document.createElement("span");
+    if (p === m.note) s.className = "note";
     s.textContent = p;
-    return s;
+    nodes.push(s);
   });
-  if (m.note) {
-    const s = document.createElement("span");
-    s.className = "note";
-    s.textContent = m.note;
-    spans.push(s);
-  }
-  el.replaceChildren(...spans);
+  el.replaceChildren(...nodes);
 }
 
 const STOP_NOTES = {

@@ -1,0 +1,275 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rockstream/rockstream/web"
+)
+
+// Peer tests run Node and Chromium; scripts/test sets ROCKSTREAM_PEERS=1 and
+// installs both.
+func needPeers(t *testing.T, chromium bool) string {
+	t.Helper()
+	if os.Getenv("ROCKSTREAM_PEERS") != "1" {
+		t.Skip("set ROCKSTREAM_PEERS=1 to run the Node and Chromium tests")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("ROCKSTREAM_PEERS=1 but node is not on PATH")
+	}
+	if chromium {
+		if _, err := os.Stat(chromiumPath()); err != nil {
+			t.Fatalf("ROCKSTREAM_PEERS=1 but Chromium is missing at %s (apt-get install chromium)", chromiumPath())
+		}
+		if _, err := os.Stat(filepath.Join("e2e", "node_modules", "playwright-core")); err != nil {
+			t.Fatal("ROCKSTREAM_PEERS=1 but web/e2e has no node_modules: run npm ci in web/e2e")
+		}
+	}
+	return node
+}
+
+func chromiumPath() string {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// TestNodeUnit runs the page's SSE parser, stream client and Markdown
+// renderer tests under node --test.
+func TestNodeUnit(t *testing.T) {
+	node := needPeers(t, false)
+	files, err := filepath.Glob(filepath.Join("e2e", "unit", "*.test.mjs"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Node unit tests found: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-reporter=spec"}, files...)...)
+	outb, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test failed: %v\n%s", err, outb)
+	}
+	if !bytes.Contains(outb, []byte("fail 0")) {
+		t.Fatalf("node --test did not report its results:\n%s", outb)
+	}
+}
+
+// chatResult is what web/e2e/chat.mjs reports.
+type chatResult struct {
+	Models        []string `json:"models"`
+	ConsoleErrors []string `json:"consoleErrors"`
+	PageErrors    []string `json:"pageErrors"`
+	CSPViolations []string `json:"cspViolations"`
+	Dialogs       int      `json:"dialogs"`
+	Stream        struct {
+		turnResult
+		DistinctLengths int      `json:"distinctLengths"`
+		Elements        []string `json:"elements"`
+		Links           []struct {
+			Href, Rel, Target string
+		} `json:"links"`
+	} `json:"stream"`
+	MultiTurn struct {
+		State          string   `json:"state"`
+		Roles          []string `json:"roles"`
+		HistoryMatches bool     `json:"historyMatches"`
+		Stream         bool     `json:"stream"`
+	} `json:"multiTurn"`
+	Resume struct {
+		turnResult
+		Equal           bool           `json:"equal"`
+		DistinctLengths int            `json:"distinctLengths"`
+		Wire            []wireRecord   `json:"wire"`
+		Fake            *fakeStreamLog `json:"fake"`
+	} `json:"resume"`
+	Stop struct {
+		State        string         `json:"state"`
+		LengthAtStop int            `json:"lengthAtStop"`
+		LengthLater  int            `json:"lengthLater"`
+		Metrics      string         `json:"metrics"`
+		Wire         wireRecord     `json:"wire"`
+		Fake         *fakeStreamLog `json:"fake"`
+		StopHidden   bool           `json:"stopHidden"`
+	} `json:"stop"`
+	XSS struct {
+		State     string   `json:"state"`
+		Text      string   `json:"text"`
+		Executed  *string  `json:"executed"`
+		Dangerous []string `json:"dangerous"`
+		Links     []string `json:"links"`
+		Expected  string   `json:"expected"`
+	} `json:"xss"`
+	Keyboard struct {
+		Value string `json:"value"`
+		Turns int    `json:"turns"`
+		Label string `json:"label"`
+	} `json:"keyboard"`
+}
+
+type turnResult struct {
+	State   string `json:"state"`
+	Text    string `json:"text"`
+	Busy    string `json:"busy"`
+	Live    string `json:"live"`
+	Metrics string `json:"metrics"`
+	Error   string `json:"error"`
+	Lengths []int  `json:"lengths"`
+}
+
+// TestChatPageAgainstFake drives the page in Chromium against the fake
+// gateway, through a wire that can drop connections.
+func TestChatPageAgainstFake(t *testing.T) {
+	node := needPeers(t, true)
+	fake := newFakeGateway()
+	mux := http.NewServeMux()
+	fake.register(mux)
+	mux.Handle("GET /", web.Handler())
+	target := httptest.NewServer(mux)
+	defer target.Close()
+
+	res := runChat(t, node, target.URL, fake)
+	checkChat(t, res, true)
+	if res.Stop.Fake == nil || res.Stop.Fake.State != "cancelled" || res.Stop.Fake.Produced >= res.Stop.Fake.Total {
+		t.Errorf("the fake did not cancel the stopped stream: %+v", res.Stop.Fake)
+	}
+	if res.Resume.Fake == nil || len(res.Resume.Fake.Resumes) == 0 || res.Resume.Fake.Resumes[0] == "" {
+		t.Errorf("the resumed stream saw no resume with Last-Event-ID: %+v", res.Resume.Fake)
+	}
+}
+
+func runChat(t *testing.T, node, targetURL string, fake *fakeGateway) chatResult {
+	t.Helper()
+	u, err := url.Parse(targetURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(newWire(u, fake))
+	defer front.Close()
+
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join("e2e", "chat.mjs"), front.URL)
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromiumPath())
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chat.mjs failed: %v\nstderr:\n%s\nstdout:\n%s", err, stderr.String(), stdout.String())
+	}
+	var res chatResult
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatalf("chat.mjs output is not JSON: %v\n%s", err, stdout.String())
+	}
+	if os.Getenv("ROCKSTREAM_E2E_DUMP") != "" {
+		t.Logf("chat.mjs output: %s", stdout.String())
+	}
+	t.Logf("stream: %d distinct partial lengths, metrics %q", res.Stream.DistinctLengths, res.Stream.Metrics)
+	return res
+}
+
+// checkChat holds the page to what a person expects, whatever the server.
+func checkChat(t *testing.T, res chatResult, fake bool) {
+	t.Helper()
+	if len(res.Models) == 0 {
+		t.Error("no models listed")
+	}
+	s := res.Stream
+	if s.State != "done" || s.Error != "" {
+		t.Fatalf("first answer ended %q (error %q)", s.State, s.Error)
+	}
+	if s.DistinctLengths < 5 {
+		t.Errorf("answer did not stream in: partial lengths %v", s.Lengths)
+	}
+	if s.Live != "polite" || s.Busy != "false" {
+		t.Errorf("answer aria-live=%q aria-busy=%q after the end", s.Live, s.Busy)
+	}
+	for _, want := range []string{"to first token", "tokens/s", " in · ", " out tokens"} {
+		if !strings.Contains(s.Metrics, want) {
+			t.Errorf("metrics line %q lacks %q", s.Metrics, want)
+		}
+	}
+	if fake {
+		for _, el := range []string{"h2", "strong", "em", "ul", "li", "pre", "code", "a"} {
+			if !containsString(s.Elements, el) {
+				t.Errorf("rendered answer has no <%s>: %v", el, s.Elements)
+			}
+		}
+		if len(s.Links) != 1 || s.Links[0].Href != "https://go.dev/" || !strings.Contains(s.Links[0].Rel, "noopener") {
+			t.Errorf("links = %+v", s.Links)
+		}
+	}
+
+	m := res.MultiTurn
+	if m.State != "done" || strings.Join(m.Roles, ",") != "user,assistant,user" || !m.HistoryMatches || !m.Stream {
+		t.Errorf("second turn: %+v", m)
+	}
+
+	r := res.Resume
+	if r.State != "done" || !r.Equal {
+		t.Errorf("resumed answer (state %q, error %q) differs from the uninterrupted one:\n got: %q\nwant: %q", r.State, r.Error, r.Text, s.Text)
+	}
+	cut, resumed := false, false
+	for _, w := range r.Wire {
+		cut = cut || w.Cut
+		resumed = resumed || strings.HasPrefix(w.Path, "/v1/streams/") && w.Status == http.StatusOK
+	}
+	if !cut || !resumed {
+		t.Errorf("the wire saw no cut and resume: %+v", r.Wire)
+	}
+
+	st := res.Stop
+	if st.State != "stopped" || st.LengthAtStop == 0 || st.LengthLater != st.LengthAtStop || !st.StopHidden {
+		t.Errorf("stop: %+v", st)
+	}
+	if !strings.Contains(st.Metrics, "Stopped") {
+		t.Errorf("stopped metrics line %q does not say so", st.Metrics)
+	}
+	if !st.Wire.Aborted || st.Wire.Stopped {
+		t.Errorf("the server did not see the browser leave: %+v", st.Wire)
+	}
+
+	x := res.XSS
+	if x.State != "done" || x.Executed != nil || len(x.Dangerous) > 0 || res.Dialogs > 0 {
+		t.Errorf("hostile output: state %q executed %v elements %v dialogs %d", x.State, x.Executed, x.Dangerous, res.Dialogs)
+	}
+	for _, href := range x.Links {
+		if !strings.HasPrefix(href, "http://") && !strings.HasPrefix(href, "https://") {
+			t.Errorf("hostile output made a link to %q", href)
+		}
+	}
+	for _, shown := range []string{"<script>window.__xss = 'script'</script>", `<img src=x onerror="window.__xss = 'img'">`, "click me"} {
+		if !strings.Contains(x.Text, shown) {
+			t.Errorf("hostile output does not show %q as text:\n%s", shown, x.Text)
+		}
+	}
+
+	if res.Keyboard.Value != "line one\nline two" || res.Keyboard.Turns != 0 || res.Keyboard.Label != "Message" {
+		t.Errorf("keyboard: %+v", res.Keyboard)
+	}
+	if len(res.PageErrors) > 0 || len(res.CSPViolations) > 0 {
+		t.Errorf("page errors %v, CSP violations %v", res.PageErrors, res.CSPViolations)
+	}
+	for _, e := range res.ConsoleErrors {
+		t.Logf("console: %s", e)
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
