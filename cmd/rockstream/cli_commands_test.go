@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -128,9 +129,19 @@ func TestModels(t *testing.T) {
 	}
 }
 
+// crashRules makes the builtin model fail mid-answer for prompts that ask.
+const crashRules = `{"rules":[{"prompt":"(?i)crash","fault":"ModelStreamErrorException,after=8","message":"Model crashed."}]}`
+
+// TestServe runs serve with its builtin-model flags, checks its endpoints,
+// streams through it with --endpoint-url (a finished answer and one that
+// fails mid-stream), and stops it with SIGINT.
 func TestServe(t *testing.T) {
 	t.Parallel()
-	w := start(t, invocation{args: []string{"serve", "--addr", "127.0.0.1:0"}}.command(t))
+	rules := filepath.Join(t.TempDir(), "rules.json")
+	if err := os.WriteFile(rules, []byte(crashRules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := start(t, invocation{args: []string{"serve", "--addr", "127.0.0.1:0", "--pace", "ttft=0s,tps=0", "--rules", rules}}.command(t))
 	serving := regexp.MustCompile(`serving the Bedrock Runtime at (http://[0-9.:]+)`)
 	w.waitUntil(t, "serve to listen", func() bool { return serving.MatchString(w.stderr()) })
 	url := serving.FindStringSubmatch(w.stderr())[1]
@@ -144,6 +155,32 @@ func TestServe(t *testing.T) {
 			t.Errorf("GET %s: %s", path, resp.Status)
 		}
 	}
+
+	stdout, stderr, code := invocation{args: []string{"--endpoint-url", url, "hello"}}.run(t)
+	if code != 0 || stderr != "" || stdout != builtinAnswer(t, "hello")+"\n" {
+		t.Errorf("through serve: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	stdout, stderr, code = invocation{args: []string{"--endpoint-url", url, "please crash"}}.run(t)
+	if code != 1 {
+		t.Errorf("mid-stream failure: exit %d, want 1", code)
+	}
+	if full := builtinAnswer(t, "please crash"); stdout == "\n" || !strings.HasPrefix(full, strings.TrimSuffix(stdout, "\n")) {
+		t.Errorf("mid-stream failure: stdout %q is not the text before the failure", stdout)
+	}
+	if !strings.Contains(stderr, "ModelStreamErrorException: Model crashed.") {
+		t.Errorf("mid-stream failure: stderr %q", stderr)
+	}
+	stdout, _, code = invocation{args: []string{"--endpoint-url", url, "--json", "please crash"}}.run(t)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	var outcome outcomeLineJSON
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &outcome); err != nil || code != 1 {
+		t.Fatalf("--json failure: exit %d, last line %q: %v", code, lines[len(lines)-1], err)
+	}
+	if outcome.Type != "outcome" || outcome.Kind != "error" || outcome.Error == nil ||
+		outcome.Error.Code != "ModelStreamErrorException" || !outcome.Error.InStream {
+		t.Errorf("--json failure outcome = %+v", outcome)
+	}
+
 	if err := w.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -155,6 +192,31 @@ func TestServe(t *testing.T) {
 	}
 	if w.stdout() != "" {
 		t.Errorf("stdout = %q, want nothing", w.stdout())
+	}
+}
+
+func TestConverseAPI(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := invocation{args: []string{fast, "--api", "converse", "--json", "hello"}}.run(t)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	var text strings.Builder
+	var last map[string]any
+	for line := range strings.Lines(stdout) {
+		last = nil
+		if err := json.Unmarshal([]byte(line), &last); err != nil {
+			t.Fatal(err)
+		}
+		if last["type"] == "text_delta" {
+			text.WriteString(last["text"].(string))
+		}
+	}
+	if last["type"] != "outcome" || last["kind"] != "complete" {
+		t.Errorf("last line = %v", last)
+	}
+	if text.String() != builtinAnswer(t, "hello") {
+		t.Errorf("ConverseStream text = %q", text.String())
 	}
 }
 

@@ -11,14 +11,13 @@ import (
 	"strings"
 )
 
-// cli is one invocation's I/O, environment and terminal facts, detected
-// once.
+// cli is one invocation's I/O and environment. stdinTTY, detected once,
+// decides whether to prompt (chat) and to hint how to end a typed prompt.
 type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	stdinTTY       bool
-	stdoutTTY      bool
 }
 
 // command is a subcommand: rockstream <name> [flags] [args].
@@ -46,7 +45,7 @@ func commands() []command {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{
 		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
-		stdinTTY: isTerminal(stdin), stdoutTTY: isTerminal(stdout),
+		stdinTTY: isTerminal(stdin),
 	}
 	cmd, rest := pickCommand(args)
 	if !cmd.ownsInterrupt {
