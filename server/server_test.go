@@ -157,3 +157,25 @@ func TestNewRejects(t *testing.T) {
 		t.Error("strict auth without keys accepted")
 	}
 }
+
+func TestMalformedOverrideHeaderIsBedrockError(t *testing.T) {
+	r := start(t, Options{})
+	req, _ := http.NewRequest(http.MethodPost, r.URL+"/model/anthropic.claude-3-haiku-20240307-v1%3A0/invoke", strings.NewReader(`{}`))
+	req.Header.Set("Authorization", "Bearer k")
+	req.Header.Set("X-Rockstream-Pace", "tps=fast")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusBadRequest || body.Type != "ValidationException" || !strings.Contains(body.Message, "X-Rockstream-Pace") {
+		t.Errorf("status %d, body %+v", res.StatusCode, body)
+	}
+}

@@ -2,11 +2,11 @@ package runtime
 
 import (
 	"encoding/json"
-	"github.com/rockstream/rockstream/server/internal/fakebackend"
 	"net/http"
 	"testing"
 
 	"github.com/rockstream/rockstream/catalog"
+	"github.com/rockstream/rockstream/server/internal/fakebackend"
 )
 
 func getJSON(t *testing.T, url string, v any) int {

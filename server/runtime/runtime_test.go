@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"github.com/rockstream/rockstream/server/internal/fakebackend"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect/anthropic"
+	"github.com/rockstream/rockstream/server/internal/fakebackend"
 )
 
 const (
