@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"strings"
 )
@@ -30,4 +31,24 @@ func readPrompt(args []string, stdin io.Reader) (string, error) {
 		return "", usageErrorf("no prompt: give one as an argument or on stdin")
 	}
 	return p, nil
+}
+
+// readPromptCtx is readPrompt that gives up when ctx ends (Ctrl-C while
+// typing a prompt), leaving the read to finish in the background.
+func readPromptCtx(ctx context.Context, args []string, stdin io.Reader) (string, error) {
+	type result struct {
+		prompt string
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		p, err := readPrompt(args, stdin)
+		done <- result{p, err}
+	}()
+	select {
+	case r := <-done:
+		return r.prompt, r.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -52,4 +54,19 @@ func FuzzReadPrompt(f *testing.F) {
 			t.Fatalf("empty prompt accepted from %q / %q", args, stdin)
 		}
 	})
+}
+
+func TestReadPromptCtxGivesUp(t *testing.T) {
+	t.Parallel()
+	r, w := io.Pipe() // a terminal nobody types into
+	defer w.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := readPromptCtx(ctx, nil, r); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	p, err := readPromptCtx(t.Context(), []string{"from", "args"}, r)
+	if err != nil || p != "from args" {
+		t.Errorf("got %q, %v", p, err)
+	}
 }

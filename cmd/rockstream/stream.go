@@ -47,8 +47,12 @@ func runStream(ctx context.Context, c *cli, args []string) int {
 	if len(positional) == 0 && c.stdinTTY {
 		io.WriteString(c.stderr, "rockstream: reading the prompt from the terminal; end it with Ctrl-D.\n")
 	}
-	prompt, err := readPrompt(positional, c.stdin)
+	prompt, err := readPromptCtx(ctx, positional, c.stdin)
 	if err != nil {
+		if ctx.Err() != nil {
+			io.WriteString(c.stderr, "\nrockstream: interrupted.\n")
+			return exitInterrupted
+		}
 		return c.fail("stream", err)
 	}
 
