@@ -244,22 +244,23 @@ func (s *fakeStream) finish(state string, produced int) {
 	s.changed = make(chan struct{})
 }
 
-// fakeStreamLog is what the e2e tests read back about each stream.
-type fakeStreamLog struct {
-	ID       string   `json:"id"`
-	State    string   `json:"state"`
+// streamLog is what the e2e tests read back about each stream the server
+// generated.
+type streamLog struct {
+	ID       string   `json:"id,omitempty"`
+	State    string   `json:"state"` // running, complete, cancelled
 	Produced int      `json:"produced"`
-	Total    int      `json:"total"`
-	Resumes  []string `json:"resumes"`
+	Total    int      `json:"total,omitempty"`
+	Resumes  []string `json:"resumes,omitempty"`
 }
 
-func (g *fakeGateway) log() []fakeStreamLog {
+func (g *fakeGateway) log() []streamLog {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := []fakeStreamLog{}
+	out := []streamLog{}
 	for _, s := range g.order {
 		s.mu.Lock()
-		out = append(out, fakeStreamLog{ID: s.id, State: s.state, Produced: s.produced, Total: len(s.events), Resumes: append([]string{}, s.resumes...)})
+		out = append(out, streamLog{ID: s.id, State: s.state, Produced: s.produced, Total: len(s.events), Resumes: append([]string{}, s.resumes...)})
 		s.mu.Unlock()
 	}
 	return out

@@ -89,19 +89,19 @@ type chatResult struct {
 	} `json:"multiTurn"`
 	Resume struct {
 		turnResult
-		Equal           bool           `json:"equal"`
-		DistinctLengths int            `json:"distinctLengths"`
-		Wire            []wireRecord   `json:"wire"`
-		Fake            *fakeStreamLog `json:"fake"`
+		Equal           bool         `json:"equal"`
+		DistinctLengths int          `json:"distinctLengths"`
+		Wire            []wireRecord `json:"wire"`
+		Server          *streamLog   `json:"server"`
 	} `json:"resume"`
 	Stop struct {
-		State        string         `json:"state"`
-		LengthAtStop int            `json:"lengthAtStop"`
-		LengthLater  int            `json:"lengthLater"`
-		Metrics      string         `json:"metrics"`
-		Wire         wireRecord     `json:"wire"`
-		Fake         *fakeStreamLog `json:"fake"`
-		StopHidden   bool           `json:"stopHidden"`
+		State        string     `json:"state"`
+		LengthAtStop int        `json:"lengthAtStop"`
+		LengthLater  int        `json:"lengthLater"`
+		Metrics      string     `json:"metrics"`
+		Wire         wireRecord `json:"wire"`
+		Server       *streamLog `json:"server"`
+		StopHidden   bool       `json:"stopHidden"`
 	} `json:"stop"`
 	XSS struct {
 		State     string   `json:"state"`
@@ -139,23 +139,23 @@ func TestChatPageAgainstFake(t *testing.T) {
 	target := httptest.NewServer(mux)
 	defer target.Close()
 
-	res := runChat(t, node, target.URL, fake)
+	res := runChat(t, node, target.URL, fake.log)
 	checkChat(t, res, true)
-	if res.Stop.Fake == nil || res.Stop.Fake.State != "cancelled" || res.Stop.Fake.Produced >= res.Stop.Fake.Total {
-		t.Errorf("the fake did not cancel the stopped stream: %+v", res.Stop.Fake)
+	if res.Stop.Server == nil || res.Stop.Server.State != "cancelled" || res.Stop.Server.Produced >= res.Stop.Server.Total {
+		t.Errorf("the fake did not cancel the stopped stream: %+v", res.Stop.Server)
 	}
-	if res.Resume.Fake == nil || len(res.Resume.Fake.Resumes) == 0 || res.Resume.Fake.Resumes[0] == "" {
-		t.Errorf("the resumed stream saw no resume with Last-Event-ID: %+v", res.Resume.Fake)
+	if res.Resume.Server == nil || len(res.Resume.Server.Resumes) == 0 || res.Resume.Server.Resumes[0] == "" {
+		t.Errorf("the resumed stream saw no resume with Last-Event-ID: %+v", res.Resume.Server)
 	}
 }
 
-func runChat(t *testing.T, node, targetURL string, fake *fakeGateway) chatResult {
+func runChat(t *testing.T, node, targetURL string, serverLog func() []streamLog) chatResult {
 	t.Helper()
 	u, err := url.Parse(targetURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	front := httptest.NewServer(newWire(u, fake))
+	front := httptest.NewServer(newWire(u, serverLog))
 	defer front.Close()
 
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)

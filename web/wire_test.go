@@ -18,10 +18,10 @@ import (
 // Control, for the e2e script:
 //
 //	POST /__test/cut?after=N   drop the next /v1/messages after N events
-//	GET  /__test/log           {"wire": [...], "fake": [...]}
+//	GET  /__test/log           {"wire": [...], "server": [...]}
 type wire struct {
-	proxy *httputil.ReverseProxy
-	fake  *fakeGateway // nil when the target is the real server
+	proxy     *httputil.ReverseProxy
+	serverLog func() []streamLog // the server's own account of its streams
 
 	mu       sync.Mutex
 	cutAfter int
@@ -40,10 +40,10 @@ type wireRecord struct {
 	Finished bool   `json:"finished"` // the proxy is done with it
 }
 
-func newWire(target *url.URL, fake *fakeGateway) *wire {
+func newWire(target *url.URL, serverLog func() []streamLog) *wire {
 	p := httputil.NewSingleHostReverseProxy(target)
 	p.FlushInterval = -1
-	return &wire{proxy: p, fake: fake}
+	return &wire{proxy: p, serverLog: serverLog}
 }
 
 func (wi *wire) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -66,10 +66,7 @@ func (wi *wire) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			recs[i] = *rec
 		}
 		wi.mu.Unlock()
-		out := map[string]any{"wire": recs}
-		if wi.fake != nil {
-			out["fake"] = wi.fake.log()
-		}
+		out := map[string]any{"wire": recs, "server": wi.serverLog()}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(out)
 		return

@@ -166,7 +166,7 @@ try {
     equal: resumed.text === first.text,
     distinctLengths: new Set(resumed.lengths).size,
     wire: log.wire.slice(-3),
-    fake: log.fake?.at(-1),
+    server: log.server.at(-1),
   };
 
   // 4. Stop ends the answer; no more text arrives; the server cancels.
@@ -180,7 +180,7 @@ try {
   const later = await lastTurn();
   const serverLog = await waitFor("the server to see the cancel", async () => {
     const l = await testLog();
-    const done = l.wire.at(-1)?.finished && (!l.fake || l.fake.at(-1).state !== "running");
+    const done = l.wire.at(-1)?.finished && l.server.at(-1)?.state !== "running";
     return done ? l : null;
   }, 15000);
   out.stop = {
@@ -189,7 +189,7 @@ try {
     lengthLater: later.text.length,
     metrics: later.metrics,
     wire: serverLog.wire.at(-1),
-    fake: serverLog.fake?.at(-1),
+    server: serverLog.server.at(-1),
     stopHidden: await page.$eval("#stop", (b) => b.hidden),
   };
 
