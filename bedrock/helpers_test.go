@@ -106,9 +106,13 @@ func startStream(w http.ResponseWriter) {
 	w.(http.Flusher).Flush()
 }
 
-// writeFrames writes and flushes each frame.
+// writeFrames writes and flushes each frame. A nil frame aborts the
+// response, as a server that fails mid-stream does.
 func writeFrames(w http.ResponseWriter, frames ...[]byte) {
 	for _, f := range frames {
+		if f == nil {
+			panic(http.ErrAbortHandler)
+		}
 		w.Write(f)
 		w.(http.Flusher).Flush()
 	}

@@ -149,6 +149,13 @@ func TestStreamFailures(t *testing.T) {
 			wantIncomplete: true,
 		},
 		{
+			name:           "server resets the stream",
+			frames:         append(head[:len(head):len(head)], nil),
+			wantText:       "ab",
+			wantClass:      rockstream.ClassInterrupted,
+			wantIncomplete: true,
+		},
+		{
 			name:      "error message frame",
 			frames:    append(head[:len(head):len(head)], frame(t, nil, ":message-type", "error", ":error-code", "InternalFailure", ":error-message", "oops")),
 			wantText:  "ab",

@@ -93,7 +93,8 @@ var errCutFrame = fmt.Errorf("bedrock: event stream cut inside a frame: %w", roc
 // frameTracker follows the event-stream framing of a body (each frame
 // starts with its total length) so that an end inside a frame is an error
 // wrapping rockstream.ErrIncomplete rather than the io.EOF the SDK's
-// decoder would treat as the end of the stream.
+// decoder would treat as the end of the stream. Read errors wrap
+// ErrIncomplete too, keeping their cause.
 type frameTracker struct {
 	body   io.ReadCloser
 	length [4]byte // the next frame's total-length field, as far as read
@@ -120,8 +121,12 @@ func (t *frameTracker) Read(p []byte) (int, error) {
 	}
 	midFrame := t.have > 0 || t.rest > 0
 	switch {
+	case err == nil:
 	case err == io.EOF && midFrame, errors.Is(err, io.ErrUnexpectedEOF):
 		err = errCutFrame
+	case err != io.EOF:
+		// A reset connection or stream: the answer is cut wherever it was.
+		err = fmt.Errorf("bedrock: reading the event stream: %w (%w)", err, rockstream.ErrIncomplete)
 	}
 	return n, err
 }
