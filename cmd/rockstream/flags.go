@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/backend/builtin"
 )
 
 // The lab's defaults: Claude 3 Sonnet through InvokeModelWithResponseStream
@@ -99,6 +100,11 @@ func (f *connectFlags) register(fs *flag.FlagSet, withPace bool) {
 func (f *connectFlags) check() error {
 	if f.local && f.endpointURL != "" {
 		return usageErrorf("--local and --endpoint-url exclude each other")
+	}
+	if f.pace != "" {
+		if _, err := builtin.ParsePace(f.pace, builtin.DefaultPace); err != nil {
+			return usageErrorf("--pace: %v", err)
+		}
 	}
 	if f.endpointURL != "" && !strings.HasPrefix(f.endpointURL, "http://") && !strings.HasPrefix(f.endpointURL, "https://") {
 		return usageErrorf("--endpoint-url must start with http:// or https://, not %q", f.endpointURL)

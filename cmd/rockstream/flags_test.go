@@ -110,6 +110,7 @@ func TestChecks(t *testing.T) {
 		{"bad api", []string{"--api", "chat"}, "--api"},
 		{"local with endpoint", []string{"--local", "--endpoint-url", "http://x"}, "exclude"},
 		{"endpoint scheme", []string{"--endpoint-url", "localhost:8080"}, "http://"},
+		{"bad pace", []string{"--pace", "fast"}, "--pace"},
 		{"json with raw", []string{"--json", "--raw"}, "exclude"},
 		{"raw with converse", []string{"--raw", "--api", "converse"}, "--raw"},
 	}
