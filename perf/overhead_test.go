@@ -1,0 +1,120 @@
+package perf
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/rockstream/rockstream/backend/builtin"
+	"github.com/rockstream/rockstream/bench"
+)
+
+// The builtin model's pace in the latency benchmarks: a first token after
+// 20ms, then 50 tokens per second, without jitter so that every gap is
+// due at the same 20ms.
+const pace = "ttft=20ms,tps=50,jitter=0"
+
+// BenchmarkAddedTTFT measures the time to first token the gateway adds:
+// per round, the same load straight to the runtime and then through the
+// gateway (bench.Overhead); b.N is the number of rounds, so run it with
+// -benchtime=Nx. Reported figures are medians over rounds of the
+// per-round differences (gateway − direct).
+func BenchmarkAddedTTFT(b *testing.B) {
+	rig := pacedRig(b, pace)
+	direct, gateway, err := rig.Drivers(2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	warm(b, direct, gateway)
+	want := builtin.Tokens(rig.Target("", 2).Request())
+	opts := bench.Options{Concurrency: 8, Requests: 200, Expected: want}
+	b.ResetTimer()
+	r, err := bench.Overhead(context.Background(), direct, gateway, b.N, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	logRounds(b, r)
+	b.ReportMetric(us(r.AddedTTFTP50), "added-ttft-p50-µs")
+	b.ReportMetric(us(r.AddedTTFTP99), "added-ttft-p99-µs")
+	b.ReportMetric(fidelityPercent(r), "fidelity-%")
+	b.ReportMetric(float64(failures(r)), "failed")
+}
+
+// BenchmarkPaced256 measures what the gateway adds between tokens with
+// 256 paced streams open at once, and the gateway process's CPU time per
+// token it relays. b.N is the number of rounds (-benchtime=Nx). A stall
+// is a gap over 200ms, ten times the paced gap.
+func BenchmarkPaced256(b *testing.B) {
+	const streams, tokens = 256, 100
+	rig := pacedRig(b, pace)
+	direct, gateway, err := rig.Drivers(tokens)
+	if err != nil {
+		b.Fatal(err)
+	}
+	warm(b, direct, gateway)
+	want := builtin.Tokens(rig.Target("", tokens).Request())
+	opts := bench.Options{Concurrency: streams, Requests: 2 * streams, StallGap: 200 * time.Millisecond, Expected: want}
+	ctx := context.Background()
+	before, err := rig.Gateway.Stats(ctx, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	r, err := bench.Overhead(ctx, staggered(direct, 20*time.Millisecond), staggered(gateway, 20*time.Millisecond), b.N, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	after, err := rig.Gateway.Stats(ctx, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	relayed := 0
+	for _, rd := range r.Rounds {
+		relayed += rd.Gateway.Tokens
+	}
+	logRounds(b, r)
+	b.Logf("gateway CPU %v for %d tokens relayed", after.CPU-before.CPU, relayed)
+	b.ReportMetric(us(r.AddedGapP50), "added-gap-p50-µs")
+	b.ReportMetric(us(r.AddedGapP99), "added-gap-p99-µs")
+	b.ReportMetric(float64(r.Stalls), "stalls")
+	b.ReportMetric(fidelityPercent(r), "fidelity-%")
+	b.ReportMetric(float64(failures(r)), "failed")
+	b.ReportMetric(us(float64(after.CPU-before.CPU)/float64(relayed)), "gw-cpu-µs/token")
+}
+
+// BenchmarkRelayCPU streams as fast as the runtime can generate, 16
+// streams at a time through the gateway; one op is one stream of 200
+// tokens. It reports the gateway process's CPU time per relayed token:
+// the runtime and the load generator run in other processes.
+func BenchmarkRelayCPU(b *testing.B) {
+	const tokens = 200
+	rig := pacedRig(b, "ttft=0s,tps=0")
+	_, gateway, err := rig.Drivers(tokens)
+	if err != nil {
+		b.Fatal(err)
+	}
+	warm(b, gateway)
+	want := builtin.Tokens(rig.Target("", tokens).Request())
+	ctx := context.Background()
+	before, err := rig.Gateway.Stats(ctx, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	r, err := bench.Run(ctx, gateway, bench.Options{Concurrency: 16, Requests: b.N, Expected: want})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	after, err := rig.Gateway.Stats(ctx, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if r.Failed > 0 || r.Fidelity.Exact != r.Fidelity.Checked {
+		b.Fatalf("failed %d %v, fidelity %+v", r.Failed, r.Errors, r.Fidelity)
+	}
+	b.ReportMetric(us(float64(after.CPU-before.CPU)/float64(r.Tokens)), "gw-cpu-µs/token")
+	b.ReportMetric(r.TotalTokensPerSecond, "tokens/s")
+}

@@ -1,0 +1,54 @@
+package perf
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/rockstream/rockstream/backend/builtin"
+	"github.com/rockstream/rockstream/bench"
+)
+
+// TestRigRelaysExactAnswers runs a few unpaced streams straight to the
+// runtime process and through the gateway process, and checks every one
+// carried the builtin model's answer exactly and the gateway reports its
+// resource use.
+func TestRigRelaysExactAnswers(t *testing.T) {
+	rig, err := StartRig(RigOptions{Header: http.Header{builtin.HeaderPace: {"ttft=0s,tps=0"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rig.Close()
+	direct, gateway, err := rig.Drivers(30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := builtin.Tokens(rig.Target("", 30).Request())
+	if len(want) != 30 {
+		t.Fatalf("the builtin answer has %d pieces, want 30", len(want))
+	}
+	var got []string
+	if err := gateway.Stream(context.Background(), func(s string) { got = append(got, s) }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("through the gateway:\n got %q\nwant %q", got, want)
+	}
+	for name, d := range map[string]bench.Driver{"direct": direct, "gateway": gateway} {
+		r, err := bench.Run(context.Background(), d, bench.Options{Concurrency: 5, Requests: 5, Expected: want})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Completed != 5 || r.Fidelity.Exact != 5 || r.Tokens != 150 {
+			t.Errorf("%s: completed %d, tokens %d, fidelity %+v, errors %v", name, r.Completed, r.Tokens, r.Fidelity, r.Errors)
+		}
+	}
+	s, err := rig.Gateway.Stats(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CPU <= 0 || s.RSS == 0 || s.Sys == 0 || s.Goroutines == 0 {
+		t.Errorf("gateway stats = %+v", s)
+	}
+}
