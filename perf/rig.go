@@ -4,8 +4,8 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/rockstream/rockstream/bench"
 	"github.com/rockstream/rockstream/bedrock"
+	"github.com/rockstream/rockstream/bench"
 )
 
 // Model is the model every measurement invokes: an Anthropic model with
