@@ -148,7 +148,7 @@ func helpText(fs *flag.FlagSet, usage, about string) string {
 		"  0    the answer finished (or stopped at --max-tokens or a stop sequence)\n" +
 		"  1    the request or the stream failed\n" +
 		"  2    bad flags or arguments\n" +
-		"  130  interrupted by Ctrl-C (SIGINT); what was printed is kept\n")
+		"  130  Ctrl-C (SIGINT) stopped an answer; what was printed is kept\n")
 	return b.String()
 }
 
