@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -26,9 +25,10 @@ type Invoker struct {
 	target bench.Target
 	url    string
 	body   []byte
-	// OnFrame, when set, is called for every event-stream frame received;
-	// the idle-stream measurement uses it to know a stream is open.
-	OnFrame func()
+	// OnOpen, when set, is called once per stream when its first
+	// event-stream frame arrives: the idle-stream measurement counts open
+	// streams with it.
+	OnOpen func()
 }
 
 var _ bench.Driver = (*Invoker)(nil)
@@ -84,7 +84,7 @@ func (c *Invoker) Stream(ctx context.Context, onToken func(string)) error {
 func (c *Invoker) read(body io.Reader, onToken func(string)) error {
 	r := eventstream.NewReader(body)
 	var inner []byte
-	for {
+	for first := true; ; first = false {
 		m, err := r.Next()
 		if err == io.EOF {
 			return rockstream.ErrIncomplete
@@ -92,8 +92,8 @@ func (c *Invoker) read(body io.Reader, onToken func(string)) error {
 		if err != nil {
 			return &rockstream.Error{Class: rockstream.ClassInterrupted, Message: err.Error(), Err: err}
 		}
-		if c.OnFrame != nil {
-			c.OnFrame()
+		if first && c.OnOpen != nil {
+			c.OnOpen()
 		}
 		if t := string(m.Get(":message-type")); t != "event" {
 			return &rockstream.Error{Class: rockstream.ClassModel, InStream: true,
@@ -141,6 +141,3 @@ func textOf(chunk []byte, onToken func(string)) (done bool, err error) {
 	}
 	return false, nil
 }
-
-// errNotOpen reports a stream that ended before its first frame.
-var errNotOpen = errors.New("perf: stream ended before its first frame")

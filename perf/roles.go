@@ -61,7 +61,10 @@ func serveRole(role string) error {
 	}
 	srv, err := server.New(server.Options{
 		Backend: backend,
-		Mount:   func(mux *http.ServeMux) { mux.HandleFunc("GET "+StatsPath, serveStats) },
+		Mount: func(mux *http.ServeMux) {
+			mux.HandleFunc("GET "+StatsPath, serveStats)
+			mux.HandleFunc("GET "+ProfilePath+"{name}", serveProfile)
+		},
 	})
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"time"
@@ -30,6 +31,8 @@ type Stats struct {
 	HeapInuse  uint64 `json:"heap_inuse_bytes"`
 	StackInuse uint64 `json:"stack_inuse_bytes"`
 	Goroutines int    `json:"goroutines"`
+	// FDs counts open file descriptors (connections, mostly).
+	FDs int `json:"fds"`
 }
 
 // readStats measures the current process. With gc it first collects
@@ -49,7 +52,12 @@ func readStats(gc bool) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return Stats{}, err
+	}
 	return Stats{
+		FDs:        len(fds),
 		CPU:        time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
 		RSS:        rss,
 		Sys:        ms.Sys,
@@ -77,6 +85,24 @@ func residentBytes() (uint64, error) {
 		}
 	}
 	return 0, nil
+}
+
+// ProfilePath + a runtime/pprof profile name ("goroutine", "heap") is
+// where a server process started by this package serves that profile:
+// ?debug=1 gives text, as net/http/pprof does.
+const ProfilePath = "/perf/profile/"
+
+func serveProfile(w http.ResponseWriter, r *http.Request) {
+	p := pprof.Lookup(r.PathValue("name"))
+	if p == nil {
+		http.NotFound(w, r)
+		return
+	}
+	debugLevel, _ := strconv.Atoi(r.URL.Query().Get("debug"))
+	if debugLevel == 0 {
+		w.Header().Set("Content-Type", "application/octet-stream")
+	}
+	_ = p.WriteTo(w, debugLevel)
 }
 
 // serveStats answers GET /perf/stats[?gc=1] with Stats as JSON.

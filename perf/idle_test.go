@@ -1,0 +1,120 @@
+package perf
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rockstream/rockstream/backend/builtin"
+)
+
+// idleHeader makes the builtin model send its first event (message_start)
+// and then fall silent for far longer than any measurement.
+var idleHeader = http.Header{
+	builtin.HeaderPace:  {"ttft=0s,tps=0"},
+	builtin.HeaderFault: {"silence=30m,after=1"},
+}
+
+// BenchmarkIdleStreams holds N streams open through the gateway while
+// the model is silent and reports the gateway process's memory per
+// stream: (resident set with N open − before) / N, after a collection
+// that returns free memory to the OS. Each size gets fresh processes.
+// Run with -benchtime=1x.
+func BenchmarkIdleStreams(b *testing.B) {
+	for _, n := range []int{1000, 5000, 10000, 20000} {
+		b.Run(fmt.Sprintf("streams=%d", n), func(b *testing.B) { holdIdle(b, n) })
+	}
+}
+
+func holdIdle(b *testing.B, n int) {
+	ctx := context.Background()
+	rig, err := StartRig(RigOptions{Header: idleHeader})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rig.Close()
+	_, gateway, err := rig.Drivers(50)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Warm up the gateway's client and connections, then let go.
+	w, err := Hold(gateway, 300, 300, time.Minute)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w.Release()
+	time.Sleep(time.Second)
+	before, err := rig.Gateway.Stats(ctx, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	h, err := Hold(gateway, n, 1000, 5*time.Minute)
+	b.StopTimer()
+	if err != nil {
+		h.Release()
+		b.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	live, err := rig.Gateway.Stats(ctx, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt, _ := rig.Runtime.Stats(ctx, false)
+	if dir := os.Getenv(envProfileDir); dir != "" {
+		for _, p := range []string{"goroutine?debug=1", "heap"} {
+			name := fmt.Sprintf("gateway-idle-%d-%s.pprof", n, strings.TrimSuffix(p, "?debug=1"))
+			if err := saveURL(rig.Gateway.URL+ProfilePath+p, filepath.Join(dir, name)); err != nil {
+				b.Error(err)
+			}
+		}
+	}
+	h.Release()
+	time.Sleep(2 * time.Second)
+	after, _ := rig.Gateway.Stats(ctx, true)
+
+	perStream := float64(live.RSS-before.RSS) / float64(n)
+	b.Logf("gateway before: %s", statsLine(before))
+	b.Logf("gateway %d open: %s", n, statsLine(live))
+	b.Logf("gateway released: %s", statsLine(after))
+	b.Logf("runtime %d open: %s", n, statsLine(rt))
+	b.Logf("opened %d streams in %v", n, h.Elapsed.Round(time.Millisecond))
+	b.ReportMetric(float64(n), "streams")
+	b.ReportMetric(mib(live.RSS), "gw-rss-MiB")
+	b.ReportMetric(mib(live.Sys), "gw-sys-MiB")
+	b.ReportMetric(perStream/1024, "rss-KiB/stream")
+	b.ReportMetric(float64(live.HeapInuse+live.StackInuse-before.HeapInuse-before.StackInuse)/float64(n)/1024, "heap+stack-KiB/stream")
+	b.ReportMetric(float64(live.Goroutines-before.Goroutines)/float64(n), "goroutines/stream")
+	b.ReportMetric((float64(1<<30)-float64(before.RSS))/perStream, "streams-per-GiB")
+}
+
+// saveURL writes what GET url answers to file.
+func saveURL(url, file string) error {
+	resp, err := statsClient.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func mib(n uint64) float64 { return float64(n) / (1 << 20) }
+
+func statsLine(s Stats) string {
+	return fmt.Sprintf("rss %.1f MiB, sys %.1f MiB, heap %.1f MiB, stacks %.1f MiB, %d goroutines, %d fds, cpu %v",
+		mib(s.RSS), mib(s.Sys), mib(s.HeapInuse), mib(s.StackInuse), s.Goroutines, s.FDs, s.CPU.Round(time.Millisecond))
+}
