@@ -27,7 +27,7 @@ func (c *Client) prepareConverse(req *rockstream.Request) (operation, error) {
 }
 
 func (op *converseOp) open(ctx context.Context) (upstream, string, error) {
-	out, err := op.c.runtime.ConverseStream(ctx, op.input)
+	out, err := op.c.runtime.ConverseStream(ctx, op.input, ownProtocol)
 	if err != nil {
 		return nil, "", err
 	}

@@ -105,6 +105,15 @@ func TestPreStreamErrors(t *testing.T) {
 			wantInMsg: []string{"not a valid Bedrock event stream"},
 		},
 		{
+			name: "plain-text 502 from a proxy",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/plain")
+				w.WriteHeader(502)
+				fmt.Fprint(w, "upstream connect error")
+			},
+			wantClass: rockstream.ClassUnavailable, wantStatus: 502, wantHits: 4,
+		},
+		{
 			name: "unknown 400 exception",
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				writeError(w, 400, "WeirdNewException", "something new")

@@ -41,7 +41,7 @@ func (op *invokeOp) open(ctx context.Context) (upstream, string, error) {
 		Body:        op.body,
 		ContentType: aws.String("application/json"),
 		Accept:      aws.String("application/json"),
-	})
+	}, ownProtocol)
 	if err != nil {
 		return nil, "", err
 	}

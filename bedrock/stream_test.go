@@ -276,3 +276,30 @@ func TestStreamBreakClosesConnection(t *testing.T) {
 	srv.Close()
 	verifyNoLeaks(t)
 }
+
+// Streams of one client run concurrently without sharing decode state.
+func TestConcurrentStreams(t *testing.T) {
+	t.Parallel()
+	srv := newTLSServer(t, serveFrames(claudeFrames(t, "same ", "answer")...))
+	for _, api := range []API{Invoke, Converse} {
+		if api == Converse {
+			srv = newTLSServer(t, serveFrames(converseFrames(t)...))
+		}
+		c := newTestClient(t, srv, Options{API: api})
+		errs := make(chan error, 8)
+		for range cap(errs) {
+			go func() {
+				events, err := collect(c, textRequest("x"))
+				if err == nil && textOf(events) == "" {
+					err = errors.New("no text")
+				}
+				errs <- err
+			}()
+		}
+		for range cap(errs) {
+			if err := <-errs; err != nil {
+				t.Errorf("%s: %v", api, err)
+			}
+		}
+	}
+}
