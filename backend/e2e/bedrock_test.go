@@ -58,11 +58,9 @@ func (u *upstreamClient) seen() (hits int, requestIDs []string) {
 	return u.hits, slices.Clone(u.requestIDs)
 }
 
-// bedrockGateway starts the local runtime with model as the upstream
-// "Bedrock", and in front of it a second server whose backend is the
-// bedrock backend: rockstream serve --backend bedrock. It returns the
-// gateway's URL.
-func bedrockGateway(t *testing.T, up *upstreamClient, model rockstream.Backend, opts bedrockbackend.Options) string {
+// bedrockBackend starts the local runtime with model as the upstream
+// "Bedrock" and returns the bedrock backend in front of it.
+func bedrockBackend(t *testing.T, up *upstreamClient, model rockstream.Backend, opts bedrockbackend.Options) *bedrockbackend.Backend {
 	t.Helper()
 	upstream := start(t, server.Options{Backend: model})
 	up.inner = &http.Client{Transport: h2cTransport(t)}
@@ -72,7 +70,14 @@ func bedrockGateway(t *testing.T, up *upstreamClient, model rockstream.Backend, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return start(t, server.Options{Backend: b}).URL
+	return b
+}
+
+// bedrockGateway puts a second server in front of bedrockBackend's:
+// rockstream serve --backend bedrock. It returns the gateway's URL.
+func bedrockGateway(t *testing.T, up *upstreamClient, model rockstream.Backend, opts bedrockbackend.Options) string {
+	t.Helper()
+	return start(t, server.Options{Backend: bedrockBackend(t, up, model, opts)}).URL
 }
 
 func fastBuiltin() *builtin.Backend { return builtin.New(builtin.Options{Pace: &builtin.Pace{}}) }
