@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -173,5 +174,51 @@ func TestBedrockGatewayFailuresAfterTheFirstEvent(t *testing.T) {
 				t.Errorf("upstream requests = %d, want 1: nothing is retried after the first event", hits)
 			}
 		})
+	}
+}
+
+// TestBedrockGatewayConcurrentStreams runs several streams at once
+// through the backend's one client per operation. Each reader has its own
+// SDK client: one SDK client's concurrent event streams share a codec
+// (smithy-go issue 714).
+func TestBedrockGatewayConcurrentStreams(t *testing.T) {
+	prompts := []string{story, "Explain event streams", "Write a haiku about rivers", "Describe a lighthouse"}
+	for _, api := range []bedrock.API{bedrock.Invoke, bedrock.Converse} {
+		t.Run("upstream "+api.String(), func(t *testing.T) {
+			up := &upstreamClient{}
+			url := bedrockGateway(t, up, fastBuiltin(), bedrockbackend.Options{Client: bedrock.Options{API: api}})
+			answers := make([]answer, len(prompts))
+			var wg sync.WaitGroup
+			for i, p := range prompts {
+				wg.Go(func() {
+					answers[i] = invoke(context.Background(), sdkClient(t, url, nil), sonnet, labBody(p, 40))
+				})
+			}
+			wg.Wait()
+			for i, p := range prompts {
+				expect(labRequest(sonnet, p, 40)).check(t, p, answers[i])
+			}
+			if hits, _ := up.seen(); hits != len(prompts) {
+				t.Errorf("upstream requests = %d, want %d", hits, len(prompts))
+			}
+		})
+	}
+}
+
+func TestBedrockGatewayModelIdentifiers(t *testing.T) {
+	const profileOnly = "anthropic.claude-3-5-haiku-20241022-v1:0"
+	up := &upstreamClient{}
+	url := bedrockGateway(t, up, fastBuiltin(), bedrockbackend.Options{})
+	c := sdkClient(t, url, nil)
+
+	// A model without on-demand throughput answers through its profile.
+	expect(labRequest("us."+profileOnly, story, 30)).check(t, profileOnly, invoke(context.Background(), c, profileOnly, labBody(story, 30)))
+
+	// Bedrock's refusal reaches the client as Bedrock worded it, with the
+	// bedrock client's hint after it.
+	a := invoke(context.Background(), c, "anthropic.claude-9-imaginary-v1:0", labBody(story, 30))
+	var invalid *types.ValidationException
+	if !errors.As(a.err, &invalid) || !strings.HasPrefix(invalid.ErrorMessage(), "The provided model identifier is invalid.") {
+		t.Errorf("unknown model: %v (%T)", a.err, a.err)
 	}
 }
