@@ -40,17 +40,16 @@ func invalid(param, code, format string, args ...any) *rockstream.Error {
 	return e
 }
 
-// Status is the HTTP status OpenAI's API answers e with.
+// Status is the HTTP status OpenAI's API answers e with: 429 for every
+// kind of "slow down", 503 when overloaded, otherwise e's own status.
 func Status(e *rockstream.Error) int {
 	switch e.Class {
-	case rockstream.ClassValidation:
-		return http.StatusBadRequest
-	case rockstream.ClassNotFound:
-		return http.StatusNotFound
 	case rockstream.ClassThrottling, rockstream.ClassNotReady, rockstream.ClassQuota:
 		return http.StatusTooManyRequests
 	case rockstream.ClassUnavailable:
 		return http.StatusServiceUnavailable
+	case rockstream.ClassNotFound:
+		return http.StatusNotFound
 	}
 	if e.StatusCode != 0 {
 		return e.StatusCode

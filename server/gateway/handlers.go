@@ -1,0 +1,175 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/backend/builtin"
+	"github.com/rockstream/rockstream/catalog"
+	"github.com/rockstream/rockstream/dialect/anthropic"
+	"github.com/rockstream/rockstream/dialect/openai"
+)
+
+// chatCompletions serves POST /v1/chat/completions.
+func (g *Gateway) chatCompletions(w http.ResponseWriter, r *http.Request, d dialect) {
+	body, berr := readBody(r)
+	if berr != nil {
+		writeError(w, d, berr)
+		return
+	}
+	req, mode, err := openai.FromChatRequest(body)
+	if err != nil {
+		writeError(w, d, rockstream.AsError(err))
+		return
+	}
+	ctx, oerr := withOverrides(r)
+	if oerr != nil {
+		writeError(w, d, oerr)
+		return
+	}
+	if !mode.Stream {
+		resp, ok := g.complete(w, ctx, d, req)
+		if ok {
+			id := "chatcmpl-" + newStreamID()
+			writeJSON(w, openai.EncodeCompletion(resp, openai.ChunkInfo{ID: id, Model: req.Model, Created: time.Now().Unix()}))
+		}
+		return
+	}
+	id := newStreamID()
+	g.stream(w, &streamCall{d: d, enc: newOpenAIEncoder(id, req.Model, mode.IncludeUsage), req: req, ctx: ctx, id: id, start: time.Now()})
+}
+
+// messages serves POST /v1/messages, Anthropic's Messages API.
+func (g *Gateway) messages(w http.ResponseWriter, r *http.Request, d dialect) {
+	body, berr := readBody(r)
+	if berr != nil {
+		writeError(w, d, berr)
+		return
+	}
+	req, stream, err := anthropic.FromMessagesRequest(body)
+	if err != nil {
+		writeError(w, d, rockstream.AsError(err))
+		return
+	}
+	ctx, oerr := withOverrides(r)
+	if oerr != nil {
+		writeError(w, d, oerr)
+		return
+	}
+	if !stream {
+		if resp, ok := g.complete(w, ctx, d, req); ok {
+			writeJSON(w, anthropic.EncodeMessage(resp))
+		}
+		return
+	}
+	id := newStreamID()
+	g.stream(w, &streamCall{d: d, enc: &anthropicEncoder{enc: anthropic.NewSSEEncoder()}, req: req, ctx: ctx, id: id, start: time.Now()})
+}
+
+// complete runs a whole answer for a non-streaming request. On failure it
+// has answered with the error and returns false.
+func (g *Gateway) complete(w http.ResponseWriter, ctx context.Context, d dialect, req *rockstream.Request) (*rockstream.Response, bool) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	untrack, ok := g.track(cancel)
+	if !ok {
+		writeError(w, d, shutdownError())
+		return nil, false
+	}
+	defer untrack()
+	var acc rockstream.Accumulator
+	for ev, err := range g.opts.Backend.Stream(ctx, req) {
+		if err == nil {
+			err = acc.Add(ev)
+		}
+		if err != nil {
+			if errors.Is(err, rockstream.ErrAbort) {
+				panic(http.ErrAbortHandler)
+			}
+			e := rockstream.AsError(err)
+			if errors.Is(context.Cause(ctx), errShutdown) {
+				e = shutdownError()
+			}
+			writeError(w, d, e)
+			return nil, false
+		}
+	}
+	resp := acc.Response()
+	return &resp, true
+}
+
+// withOverrides carries the builtin backend's pacing and fault headers in
+// the context, for backends that honour them.
+func withOverrides(r *http.Request) (context.Context, *rockstream.Error) {
+	o, err := builtin.ParseHeaders(r.Header)
+	if err != nil {
+		return nil, rockstream.Validationf("%v", err)
+	}
+	if o.Pace == nil && o.Fault == nil && o.Seed == nil {
+		return r.Context(), nil
+	}
+	return builtin.WithOverrides(r.Context(), o), nil
+}
+
+func writeJSON(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
+}
+
+// models serves GET /v1/models in OpenAI's shape, or Anthropic's when the
+// caller sends anthropic-version.
+func (g *Gateway) models(w http.ResponseWriter, r *http.Request, d dialect) {
+	ids := g.modelIDs()
+	if _, ok := d.(anthropicDialect); ok {
+		type model struct {
+			Type        string `json:"type"`
+			ID          string `json:"id"`
+			DisplayName string `json:"display_name"`
+			CreatedAt   string `json:"created_at"`
+		}
+		list := struct {
+			Data    []model `json:"data"`
+			HasMore bool    `json:"has_more"`
+			FirstID *string `json:"first_id"`
+			LastID  *string `json:"last_id"`
+		}{Data: []model{}}
+		for _, id := range ids {
+			list.Data = append(list.Data, model{Type: "model", ID: id, DisplayName: id, CreatedAt: "2024-01-01T00:00:00Z"})
+		}
+		if n := len(ids); n > 0 {
+			list.FirstID, list.LastID = &ids[0], &ids[n-1]
+		}
+		writeJSON(w, mustJSON(list))
+		return
+	}
+	type model struct {
+		ID      string `json:"id"`
+		Object  string `json:"object"`
+		Created int64  `json:"created"`
+		OwnedBy string `json:"owned_by"`
+	}
+	list := struct {
+		Object string  `json:"object"`
+		Data   []model `json:"data"`
+	}{Object: "list", Data: []model{}}
+	for _, id := range ids {
+		list.Data = append(list.Data, model{ID: id, Object: "model", OwnedBy: "rockstream"})
+	}
+	writeJSON(w, mustJSON(list))
+}
+
+func (g *Gateway) modelIDs() []string {
+	if g.opts.Models != nil {
+		return g.opts.Models()
+	}
+	var ids []string
+	for _, m := range catalog.Models() {
+		if m.Streaming {
+			ids = append(ids, m.ID)
+		}
+	}
+	return ids
+}
