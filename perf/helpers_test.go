@@ -2,6 +2,7 @@ package perf
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -16,9 +17,12 @@ import (
 	"github.com/rockstream/rockstream/bench"
 )
 
-// envProfileDir, when set, makes every gateway process write its CPU
-// profile to gateway-<pace>.pprof in that directory.
-const envProfileDir = "ROCKSTREAM_PERF_PROFILE_DIR"
+// envOut, when set, is a directory the benchmarks write their raw
+// figures to: each gateway process's CPU profile (gateway-<pace>.pprof),
+// every round's figures (<benchmark>.txt, appended) and the whole
+// report (<benchmark>-<n>.json), and goroutine and heap profiles of the
+// gateway holding idle streams.
+const envOut = "ROCKSTREAM_PERF_OUT"
 
 var rigs struct {
 	sync.Mutex
@@ -36,7 +40,7 @@ func pacedRig(b *testing.B, pace string) *Rig {
 		return r
 	}
 	o := RigOptions{Header: http.Header{builtin.HeaderPace: {pace}}}
-	if dir := os.Getenv(envProfileDir); dir != "" {
+	if dir := os.Getenv(envOut); dir != "" {
 		name := strings.NewReplacer(",", "_", "=", "-").Replace(pace)
 		o.GatewayCPUProfile = filepath.Join(dir, "gateway-"+name+".pprof")
 	}
@@ -107,6 +111,28 @@ func logRounds(b *testing.B, r *bench.OverheadReport) {
 		}
 	}
 	b.Log("\n" + sb.String())
+	if dir := os.Getenv(envOut); dir != "" {
+		name := strings.NewReplacer("/", "_").Replace(b.Name())
+		if err := appendFile(filepath.Join(dir, name+".txt"), sb.String()+"\n"); err != nil {
+			b.Error(err)
+		}
+		js, _ := json.MarshalIndent(r, "", "  ")
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.json", name, b.N)), js, 0o644); err != nil {
+			b.Error(err)
+		}
+	}
+}
+
+func appendFile(file, text string) error {
+	f, err := os.OpenFile(file, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func d(ns float64) string { return time.Duration(ns).Round(time.Microsecond).String() }

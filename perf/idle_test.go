@@ -67,7 +67,7 @@ func holdIdle(b *testing.B, n int) {
 		b.Fatal(err)
 	}
 	rt, _ := rig.Runtime.Stats(ctx, false)
-	if dir := os.Getenv(envProfileDir); dir != "" {
+	if dir := os.Getenv(envOut); dir != "" {
 		for _, p := range []string{"goroutine?debug=1", "heap"} {
 			name := fmt.Sprintf("gateway-idle-%d-%s.pprof", n, strings.TrimSuffix(p, "?debug=1"))
 			if err := saveURL(rig.Gateway.URL+ProfilePath+p, filepath.Join(dir, name)); err != nil {

@@ -2,6 +2,9 @@ package perf
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -76,6 +79,12 @@ func BenchmarkPaced256(b *testing.B) {
 	}
 	logRounds(b, r)
 	b.Logf("gateway CPU %v for %d tokens relayed", after.CPU-before.CPU, relayed)
+	if dir := os.Getenv(envOut); dir != "" {
+		line := fmt.Sprintf("b.N=%d: gateway CPU %v for %d tokens relayed\n\n", b.N, after.CPU-before.CPU, relayed)
+		if err := appendFile(filepath.Join(dir, "BenchmarkPaced256.txt"), line); err != nil {
+			b.Error(err)
+		}
+	}
 	b.ReportMetric(us(r.AddedGapP50), "added-gap-p50-µs")
 	b.ReportMetric(us(r.AddedGapP99), "added-gap-p99-µs")
 	b.ReportMetric(float64(r.Stalls), "stalls")
