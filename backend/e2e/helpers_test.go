@@ -36,9 +36,6 @@ const (
 	llama  = "meta.llama3-8b-instruct-v1:0"
 )
 
-// fast is a builtin pace that streams as quickly as it is read.
-const fast = "ttft=0s,tps=0"
-
 // start runs a server on a loopback port until the test ends.
 func start(t *testing.T, o server.Options) *server.Running {
 	t.Helper()
@@ -58,6 +55,19 @@ func h2cTransport(t *testing.T) *http.Transport {
 	tr.Protocols.SetUnencryptedHTTP2(true)
 	t.Cleanup(tr.CloseIdleConnections)
 	return tr
+}
+
+// faultHeader adds a builtin fault header (X-Rockstream-Fault) to every
+// request.
+type faultHeader struct {
+	inner http.RoundTripper
+	fault string
+}
+
+func (f faultHeader) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set(builtin.HeaderFault, f.fault)
+	return f.inner.RoundTrip(r)
 }
 
 // sdkClient is the official Bedrock Runtime client with only its endpoint

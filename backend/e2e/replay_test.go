@@ -9,6 +9,7 @@ import (
 	"iter"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -220,5 +221,46 @@ func TestReplayUnmatchedRequestIsABedrockErrorNamingNearestRecordings(t *testing
 	}
 	if err := json.Unmarshal(last.body, &body); err != nil || body.Type != "ResourceNotFoundException" || body.Message != msg {
 		t.Errorf("body %s: %v", last.body, err)
+	}
+}
+
+func TestReplayReproducesFailures(t *testing.T) {
+	// after=4: message start, block start and two text deltas come first.
+	want := builtin.Tokens(labRequest(sonnet, story, 60))[:2]
+	cases := []struct {
+		fault string
+		check func(error) bool
+	}{
+		{"ModelStreamErrorException,after=4", func(err error) bool {
+			var e *types.ModelStreamErrorException
+			return errors.As(err, &e)
+		}},
+		{"ThrottlingException,after=4", func(err error) bool {
+			var e *types.ThrottlingException
+			return errors.As(err, &e)
+		}},
+		{"cut,after=4", func(err error) bool { return err != nil }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fault, func(t *testing.T) {
+			dir := t.TempDir()
+			recording := start(t, server.Options{Backend: replay.NewRecorder(fastBuiltin(), dir, nil)})
+			tr := h2cTransport(t)
+			faulty := sdkClient(t, recording.URL, &http.Client{Transport: faultHeader{tr, tc.fault}})
+			first := invoke(context.Background(), faulty, sonnet, labBody(story, 60))
+			tr.CloseIdleConnections()
+			recording.Close()
+
+			player, err := replay.Open(dir, replay.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			again := invoke(context.Background(), sdkClient(t, start(t, server.Options{Backend: player}).URL, nil), sonnet, labBody(story, 60))
+			for name, a := range map[string]answer{"recorded": first, "replayed": again} {
+				if !slices.Equal(a.pieces, want) || a.stop != "" || !tc.check(a.err) {
+					t.Errorf("%s: pieces %q, stop %q, err %v (%T)", name, a.pieces, a.stop, a.err, a.err)
+				}
+			}
+		})
 	}
 }
