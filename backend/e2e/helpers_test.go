@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,14 +105,11 @@ func labRequest(model, prompt string, maxTokens int) *rockstream.Request {
 
 // answer is what a client saw of one stream.
 type answer struct {
-	pieces   []string    // text deltas in order
-	arrivals []time.Time // when each text delta arrived
-	stop     string
-	in, out  int // usage as the stream reported it
-	err      error
+	pieces  []string // text deltas in order
+	stop    string
+	in, out int // usage as the stream reported it
+	err     error
 }
-
-func (a answer) text() string { return strings.Join(a.pieces, "") }
 
 // expected is what the builtin model answers to req, as a client sees it.
 type expected struct {
@@ -210,7 +206,6 @@ func (a *answer) addChunk(b []byte) error {
 	case "content_block_delta":
 		if c.Delta.Type == "text_delta" {
 			a.pieces = append(a.pieces, c.Delta.Text)
-			a.arrivals = append(a.arrivals, time.Now())
 		}
 	case "message_delta":
 		a.stop, a.out = c.Delta.StopReason, c.Usage.OutputTokens
@@ -242,8 +237,7 @@ func converse(ctx context.Context, c *bedrockruntime.Client, model, prompt strin
 		case *types.ConverseStreamOutputMemberContentBlockDelta:
 			if d, ok := v.Value.Delta.(*types.ContentBlockDeltaMemberText); ok {
 				a.pieces = append(a.pieces, d.Value)
-				a.arrivals = append(a.arrivals, time.Now())
-			}
+				}
 		case *types.ConverseStreamOutputMemberMessageStop:
 			a.stop = string(v.Value.StopReason)
 		case *types.ConverseStreamOutputMemberMetadata:
