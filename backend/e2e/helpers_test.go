@@ -237,7 +237,7 @@ func converse(ctx context.Context, c *bedrockruntime.Client, model, prompt strin
 		case *types.ConverseStreamOutputMemberContentBlockDelta:
 			if d, ok := v.Value.Delta.(*types.ContentBlockDeltaMemberText); ok {
 				a.pieces = append(a.pieces, d.Value)
-				}
+			}
 		case *types.ConverseStreamOutputMemberMessageStop:
 			a.stop = string(v.Value.StopReason)
 		case *types.ConverseStreamOutputMemberMetadata:
