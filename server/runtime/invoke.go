@@ -15,11 +15,11 @@ import (
 // family codec.
 func (h *handler) decodeInvoke(w http.ResponseWriter, r *http.Request) (dialect.Codec, *rockstream.Request, error) {
 	modelID := r.PathValue("modelId")
-	codec, err := h.codec(modelID)
+	body, err := h.readBody(w, r)
 	if err != nil {
 		return nil, nil, err
 	}
-	body, err := h.readBody(w, r)
+	codec, err := h.codec(modelID, body)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -41,9 +41,9 @@ type Options struct {
 	WriteTimeout time.Duration
 	// Auth, if set, wraps every route (e.g. (*auth.Verifier).Middleware).
 	Auth func(http.Handler) http.Handler
-	// Codec picks a model family's codec from a model ID; nil means the
-	// family registry.
-	Codec func(modelID string) (dialect.Codec, error)
+	// Codec picks a model family's codec from a model ID and request
+	// body; nil means the family registry.
+	Codec func(modelID string, body []byte) (dialect.Codec, error)
 }
 
 // handler holds the resolved options of one registration.
@@ -53,7 +53,7 @@ type handler struct {
 	log          *slog.Logger
 	maxBody      int64
 	writeTimeout time.Duration
-	codec        func(string) (dialect.Codec, error)
+	codec        func(string, []byte) (dialect.Codec, error)
 }
 
 // Register mounts the Bedrock Runtime and control-plane routes on mux.
