@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -77,7 +78,28 @@ func (c *Invoker) Stream(ctx context.Context, onToken func(string)) error {
 		return &rockstream.Error{Class: rockstream.ClassUnknown, StatusCode: resp.StatusCode,
 			Message: fmt.Sprintf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(msg))}
 	}
-	return c.read(resp.Body, onToken)
+	body := &causeReader{r: resp.Body}
+	err = c.read(body, onToken)
+	if body.err != nil && body.err != io.EOF && errors.Is(err, io.ErrUnexpectedEOF) {
+		// The frame reader reports every failed read as a cut frame;
+		// say what the transport said.
+		err = &rockstream.Error{Class: rockstream.ClassInterrupted, Message: body.err.Error(), Err: body.err}
+	}
+	return err
+}
+
+// causeReader remembers the last read error.
+type causeReader struct {
+	r   io.Reader
+	err error
+}
+
+func (c *causeReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
 }
 
 // read decodes frames until the model's message_stop.
