@@ -197,6 +197,7 @@ func TestReplayCancelStopsWaiting(t *testing.T) {
 	}
 	pb, _ := Open(dir, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var err error
 	for ev, e := range pb.Stream(ctx, request("x")) {
 		if ev != nil {

@@ -44,8 +44,13 @@ func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream
 			failure = err
 			break
 		}
-		if _, ok := ev.(rockstream.MessageStop); ok {
+		switch e := ev.(type) {
+		case rockstream.MessageStop:
 			stopped = true
+		case rockstream.MessageStart:
+			if !fw.Started() {
+				upstreamHeaders(w.Header(), e)
+			}
 		}
 		if frames, err = enc.encode(frames[:0], ev); err != nil {
 			failure = internalError("encoding %T: %v", ev, err)
@@ -80,6 +85,23 @@ func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream
 	h.log.Info("stream failed", slog.String("request_id", rid), slog.Any("err", failure))
 	_ = fw.Exception(failure)
 }
+
+// upstreamHeaders passes on what a relaying backend learned upstream:
+// Bedrock's own request ID, and the model ID it invoked when that differs
+// from the one asked for.
+func upstreamHeaders(h http.Header, start rockstream.MessageStart) {
+	if start.RequestID != "" {
+		wire.SetHeader(h, wire.RequestIDHeader, start.RequestID)
+	}
+	if start.Resolved != "" {
+		h.Set(ResolvedModelHeader, start.Resolved)
+	}
+}
+
+// ResolvedModelHeader names the model ID a backend invoked in place of the
+// requested one (an inference profile for a model without on-demand
+// throughput).
+const ResolvedModelHeader = "X-Rockstream-Resolved-Model"
 
 func writeFrames(fw *wire.FrameWriter, frames []frame) error {
 	for _, f := range frames {

@@ -43,7 +43,10 @@ var defaultMessages = map[string]string{
 
 // Code is the PascalCase Bedrock exception name for e.
 func Code(e *rockstream.Error) string {
-	if e.Code != "" {
+	// Only Bedrock's own exception names go on the wire: a code from
+	// another dialect (OpenAI's "rate_limit_exceeded") would reach SDKs as
+	// an unknown error instead of the class it belongs to.
+	if e.Code != "" && rockstream.IsBedrockException(e.Code) {
 		return e.Code
 	}
 	if c, ok := classCodes[e.Class]; ok {
@@ -109,6 +112,10 @@ func WriteError(w http.ResponseWriter, err error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	SetHeader(h, ErrorTypeHeader, code+errorTypeSuffix)
+	if e.RequestID != "" {
+		// A relayed failure keeps the upstream's request ID.
+		SetHeader(h, RequestIDHeader, e.RequestID)
+	}
 	if e.RetryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
 	}
