@@ -2,6 +2,14 @@
 // from the gateway's Anthropic-compatible /v1/messages endpoint, renders it as
 // Markdown, and resumes it after a dropped connection. Everything the page
 // needs is embedded in the binary; it loads nothing from other origins.
+//
+// The page calls GET /v1/models, POST /v1/messages and GET /v1/streams/{id}
+// on the server it came from. Its URL takes optional parameters: model (the
+// model to select), and pace, fault and seed, sent as the builtin model's
+// X-Rockstream-Pace, X-Rockstream-Fault and X-Rockstream-Seed headers, so a
+// demo can show a slow stream, an error or a resume:
+//
+//	http://127.0.0.1:8080/?pace=ttft=800ms,tps=15&fault=ThrottlingException
 package web
 
 import (

@@ -3,10 +3,12 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
+	"log"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -26,6 +28,15 @@ type wire struct {
 	mu       sync.Mutex
 	cutAfter int
 	records  []*wireRecord
+	errors   []string // what the proxy logged: failed copies, refused connections
+}
+
+// Write receives the proxy's error log.
+func (wi *wire) Write(p []byte) (int, error) {
+	wi.mu.Lock()
+	defer wi.mu.Unlock()
+	wi.errors = append(wi.errors, strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 type wireRecord struct {
@@ -43,7 +54,12 @@ type wireRecord struct {
 func newWire(target *url.URL, serverLog func() []streamLog) *wire {
 	p := httputil.NewSingleHostReverseProxy(target)
 	p.FlushInterval = -1
-	return &wire{proxy: p, serverLog: serverLog}
+	// A fresh upstream connection per request keeps one stream's end from
+	// touching the next.
+	p.Transport = &http.Transport{DisableKeepAlives: true}
+	wi := &wire{proxy: p, serverLog: serverLog}
+	p.ErrorLog = log.New(wi, "", 0)
+	return wi
 }
 
 func (wi *wire) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -65,8 +81,9 @@ func (wi *wire) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for i, rec := range wi.records {
 			recs[i] = *rec
 		}
+		errs := append([]string{}, wi.errors...)
 		wi.mu.Unlock()
-		out := map[string]any{"wire": recs, "server": wi.serverLog()}
+		out := map[string]any{"wire": recs, "server": wi.serverLog(), "errors": errs}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(out)
 		return

@@ -166,6 +166,7 @@ try {
     equal: resumed.text === first.text,
     distinctLengths: new Set(resumed.lengths).size,
     wire: log.wire.slice(-3),
+    wireErrors: log.errors,
     server: log.server.at(-1),
   };
 

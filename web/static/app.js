@@ -7,6 +7,9 @@ import { streamMessage } from "./stream.js";
 
 const MAX_TOKENS = 4096;
 const MODEL_KEY = "rockstream.model";
+// The model picked when the person has not chosen one: a small, fast one
+// that every region offers on demand.
+const DEFAULT_MODEL = /^anthropic\.claude-3-haiku/;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -46,14 +49,10 @@ async function loadModels() {
     const body = await res.json();
     const models = (body.data || []).filter((m) => m && typeof m.id === "string");
     if (models.length === 0) throw new Error("no models");
-    ui.model.replaceChildren(...models.map((m) => {
-      const opt = document.createElement("option");
-      opt.value = m.id;
-      opt.textContent = m.display_name || m.name || m.id;
-      return opt;
-    }));
+    ui.model.replaceChildren(...modelOptions(models));
     const wanted = new URLSearchParams(location.search).get("model") || localStorage.getItem(MODEL_KEY);
-    if (wanted && models.some((m) => m.id === wanted)) ui.model.value = wanted;
+    const ids = models.map((m) => m.id);
+    ui.model.value = ids.includes(wanted) ? wanted : ids.find((id) => DEFAULT_MODEL.test(id)) || ids[0];
     ui.model.disabled = false;
   } catch (err) {
     const opt = document.createElement("option");
@@ -62,6 +61,28 @@ async function loadModels() {
     setStatus("Could not load the model list (" + err.message + ").");
   }
   updateSend();
+}
+
+// Bedrock model IDs are "<provider>.<model>": the list groups them by
+// provider and shows the rest, which keeps the closed select short.
+function modelOptions(models) {
+  const groups = new Map();
+  for (const m of models) {
+    const dot = m.id.indexOf(".");
+    const provider = dot > 0 ? m.id.slice(0, dot) : "";
+    const opt = document.createElement("option");
+    opt.value = m.id;
+    opt.textContent = m.display_name && m.display_name !== m.id ? m.display_name : m.id.slice(dot + 1);
+    if (!groups.has(provider)) groups.set(provider, []);
+    groups.get(provider).push(opt);
+  }
+  if (groups.size === 1) return [...groups.values()][0];
+  return [...groups].map(([provider, opts]) => {
+    const g = document.createElement("optgroup");
+    g.label = provider || "other";
+    g.append(...opts);
+    return g;
+  });
 }
 
 function setStatus(text) {
