@@ -108,6 +108,11 @@ func (g *fakeGateway) messages(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "not_found_error", "model: "+req.Model)
 		return
 	}
+	if strings.HasPrefix(r.Header.Get("X-Rockstream-Fault"), "ThrottlingException") {
+		w.Header().Set("Retry-After", "1")
+		writeAPIError(w, http.StatusTooManyRequests, "rate_limit_error", "Too many requests, please wait before trying again.")
+		return
+	}
 	first, each := g.firstDelay, g.tokenDelay
 	if pace := r.Header.Get("X-Rockstream-Pace"); pace != "" {
 		first, each = parsePace(pace, first, each)

@@ -112,6 +112,12 @@ type chatResult struct {
 		Links     []string `json:"links"`
 		Expected  string   `json:"expected"`
 	} `json:"xss"`
+	Throttled struct {
+		State                  string `json:"state"`
+		Error                  string `json:"error"`
+		Role                   string `json:"role"`
+		SendEnabledAfterTyping bool   `json:"sendEnabledAfterTyping"`
+	} `json:"throttled"`
 	Keyboard struct {
 		Value string `json:"value"`
 		Turns int    `json:"turns"`
@@ -262,6 +268,10 @@ func checkChat(t *testing.T, res chatResult, fake bool) {
 
 	if res.Keyboard.Value != "line one\nline two" || res.Keyboard.Turns != 0 || res.Keyboard.Label != "Message" {
 		t.Errorf("keyboard: %+v", res.Keyboard)
+	}
+	th := res.Throttled
+	if th.State != "error" || th.Error == "" || th.Role != "alert" || !th.SendEnabledAfterTyping {
+		t.Errorf("throttled request: %+v", th)
 	}
 	if len(res.PageErrors) > 0 || len(res.CSPViolations) > 0 {
 		t.Errorf("page errors %v, CSP violations %v", res.PageErrors, res.CSPViolations)

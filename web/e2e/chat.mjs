@@ -247,6 +247,22 @@ try {
     label: await page.$eval("#prompt", (t) => t.labels[0]?.textContent || ""),
   };
 
+  // 7. A throttled request says so, and the page stays usable.
+  await page.goto(`${base}/?fault=ThrottlingException`);
+  await page.waitForSelector("#model:not([disabled])");
+  await ask("Will this be throttled?");
+  const throttled = await watch();
+  out.throttled = {
+    state: throttled.state,
+    error: throttled.error,
+    role: await page.$eval("#log > li:last-child .error", (e) => e.getAttribute("role")).catch(() => ""),
+    sendEnabledAfterTyping: await (async () => {
+      await page.fill("#prompt", "again");
+      return page.$eval("#send", (b) => !b.disabled && !b.hidden);
+    })(),
+  };
+  if (shots) await page.screenshot({ path: join(shots, "error-desktop-light.png") });
+
   out.cspViolations = await page.evaluate(() => window.__csp);
 } finally {
   await context.close();
