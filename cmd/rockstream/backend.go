@@ -1,28 +1,224 @@
 package main
 
 import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+
 	"github.com/rockstream/rockstream"
+	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
 	"github.com/rockstream/rockstream/backend/builtin"
+	"github.com/rockstream/rockstream/backend/openai"
+	"github.com/rockstream/rockstream/backend/replay"
+	"github.com/rockstream/rockstream/backend/router"
+	"github.com/rockstream/rockstream/bedrock"
 )
 
-// backendFlags configure the backend serve answers from.
+// backendNames lists the backends by the names --backend and routing
+// files use.
+var backendNames = []string{"builtin", "bedrock", "openai", "replay"}
+
+// backendFlags configure the backend serve answers from. Each backend has
+// its own flags; a routing file may use several backends, each built from
+// the same flags.
 type backendFlags struct {
 	name   string
-	pace   string
-	rules  string
-	script string
+	routes string
+	record string
+
+	// builtin
+	pace, rules, script string
+	// bedrock (region is serve's --region)
+	region, profile, endpointURL, api, apiRoutes string
+	noProfileFallback                            bool
+	// openai
+	upstream, upstreamKey, modelMap string
+	// replay
+	replayDir string
+	speed     float64
 }
 
-// backendNames lists the --backend choices, for help and errors.
-const backendNames = "builtin"
+func (f *backendFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.name, "backend", "builtin", "where answers come from: "+strings.Join(backendNames, ", "))
+	fs.StringVar(&f.routes, "routes", "", "routing `file` sending models to named backends (instead of --backend)")
+	fs.StringVar(&f.record, "record", "", "record every stream into `dir` (created if missing), for --backend replay")
+	fs.StringVar(&f.pace, "pace", "", "builtin: default pace, e.g. ttft=300ms,tps=40,jitter=0.2 (default: a real model's)")
+	fs.StringVar(&f.rules, "rules", "", "builtin: fault, pace and quota rules `file`")
+	fs.StringVar(&f.script, "script", "", "builtin: scripted answers `file`")
+	fs.StringVar(&f.region, "region", "", "region the runtime reports in ARNs and bedrock calls (default: AWS_REGION, the profile's, else us-east-1)")
+	fs.StringVar(&f.profile, "profile", "", "bedrock: AWS shared-config profile (default: AWS_PROFILE, else default)")
+	fs.StringVar(&f.endpointURL, "endpoint-url", "", "bedrock: upstream Bedrock Runtime endpoint `URL` (default: Amazon Bedrock)")
+	fs.StringVar(&f.api, "api", "invoke", "bedrock: default operation, invoke (InvokeModelWithResponseStream) or converse (ConverseStream)")
+	fs.StringVar(&f.apiRoutes, "api-routes", "", `bedrock: JSON `+"`file`"+` choosing the operation per model, e.g. {"meta.*":"converse"}`)
+	fs.BoolVar(&f.noProfileFallback, "no-profile-fallback", false, "bedrock: do not retry models without on-demand throughput through an inference profile")
+	fs.StringVar(&f.upstream, "upstream", "", "openai: the OpenAI-compatible server's API root `URL`, e.g. http://127.0.0.1:11434/v1")
+	fs.StringVar(&f.upstreamKey, "upstream-key", "", "openai: API `key` sent to --upstream as a bearer token")
+	fs.StringVar(&f.modelMap, "model-map", "", `openai: JSON `+"`file`"+` mapping model IDs to upstream names, e.g. {"*":"llama3.2"}`)
+	fs.StringVar(&f.replayDir, "replay", "", "replay: `dir` of recordings made with --record")
+	fs.Float64Var(&f.speed, "speed", 1, "replay: playback speed; 1 is the recorded timing, 10 ten times faster, negative no delays")
+}
 
-// newBackend builds the backend --backend names.
-func newBackend(f backendFlags) (rockstream.Backend, error) {
-	switch f.name {
+// check validates the flags without touching files; it returns the
+// routing config, if any, and the backends in use.
+func (f *backendFlags) check(backendSet bool) (cfg *router.Config, used []string, err error) {
+	if f.routes != "" {
+		if backendSet {
+			return nil, nil, usageErrorf("--backend and --routes exclude each other: the routing file names the backends")
+		}
+		cfg, err = router.ReadConfig(f.routes)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--routes: %w", err)
+		}
+		used = cfg.Names()
+	} else {
+		used = []string{f.name}
+	}
+	for _, name := range used {
+		if !slices.Contains(backendNames, name) {
+			return nil, nil, usageErrorf("backend must be one of %s, not %q", strings.Join(backendNames, ", "), name)
+		}
+	}
+	if !slices.Contains(used, "builtin") {
+		for _, fl := range []struct{ name, value string }{{"pace", f.pace}, {"rules", f.rules}, {"script", f.script}} {
+			if fl.value != "" {
+				return nil, nil, usageErrorf("--%s (or $%s) applies to the builtin backend only, and %s does not use it",
+					fl.name, envFor(fl.name), strings.Join(used, ", "))
+			}
+		}
+	}
+	if f.pace != "" {
+		if _, err := builtin.ParsePace(f.pace, builtin.DefaultPace); err != nil {
+			return nil, nil, usageErrorf("--pace: %v", err)
+		}
+	}
+	if slices.Contains(used, "bedrock") {
+		if f.api != "invoke" && f.api != "converse" {
+			return nil, nil, usageErrorf("--api must be invoke or converse, not %q", f.api)
+		}
+		if f.endpointURL != "" && !isHTTPURL(f.endpointURL) {
+			return nil, nil, usageErrorf("--endpoint-url must start with http:// or https://, not %q", f.endpointURL)
+		}
+	}
+	if slices.Contains(used, "openai") {
+		if f.upstream == "" {
+			return nil, nil, usageErrorf("the openai backend needs --upstream, the server's API root, e.g. http://127.0.0.1:11434/v1")
+		}
+		if !isHTTPURL(f.upstream) {
+			return nil, nil, usageErrorf("--upstream must start with http:// or https://, not %q", f.upstream)
+		}
+	}
+	if slices.Contains(used, "replay") {
+		if f.replayDir == "" {
+			return nil, nil, usageErrorf("the replay backend needs --replay, a directory of recordings made with --record")
+		}
+		if f.speed == 0 {
+			return nil, nil, usageErrorf("--speed must be positive (1 is the recorded timing) or negative (no delays), not 0")
+		}
+	}
+	return cfg, used, nil
+}
+
+func isHTTPURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// newBackend builds the backend the checked flags describe: one backend,
+// or a router over the routing file's, wrapped in a recorder with
+// --record.
+func (c *cli) newBackend(ctx context.Context, f backendFlags, cfg *router.Config, used []string, log *slog.Logger) (rockstream.Backend, error) {
+	named := map[string]rockstream.Backend{}
+	for _, name := range used {
+		b, err := c.buildBackend(ctx, name, f, log)
+		if err != nil {
+			return nil, fmt.Errorf("%s backend: %w", name, err)
+		}
+		named[name] = b
+	}
+	var b rockstream.Backend
+	if cfg != nil {
+		r, err := router.New(cfg, named)
+		if err != nil {
+			return nil, err
+		}
+		b = r
+	} else {
+		b = named[used[0]]
+	}
+	if f.record != "" {
+		if err := os.MkdirAll(f.record, 0o755); err != nil {
+			return nil, err
+		}
+		b = replay.NewRecorder(b, f.record, log)
+	}
+	return b, nil
+}
+
+func (c *cli) buildBackend(ctx context.Context, name string, f backendFlags, log *slog.Logger) (rockstream.Backend, error) {
+	switch name {
 	case "builtin":
 		return newBuiltin(f)
+	case "bedrock":
+		return c.newBedrock(ctx, f, log)
+	case "openai":
+		opts := openai.Options{BaseURL: f.upstream, APIKey: f.upstreamKey}
+		if f.modelMap != "" {
+			m, err := openai.ReadModelMap(f.modelMap)
+			if err != nil {
+				return nil, err
+			}
+			opts.Models = m
+		}
+		return openai.New(opts)
+	case "replay":
+		r, err := replay.Open(f.replayDir, replay.Options{Speed: f.speed})
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(c.stderr, "rockstream: replaying %d recordings from %s.\n", r.Len(), f.replayDir)
+		return r, nil
 	}
-	return nil, usageErrorf("--backend must be one of %s, not %q", backendNames, f.name)
+	return nil, usageErrorf("unknown backend %q", name)
+}
+
+// newBedrock calls Amazon Bedrock, or the --endpoint-url upstream, with
+// credentials and region resolved as the CLI resolves them. An upstream
+// endpoint without configured credentials (another rockstream serve) gets
+// placeholder credentials.
+func (c *cli) newBedrock(ctx context.Context, f backendFlags, log *slog.Logger) (rockstream.Backend, error) {
+	setup := inspectAWS(ctx, c.getenv, f.profile)
+	opts := bedrockbackend.Options{
+		Client: bedrock.Options{
+			Region:      resolveRegion(f.region, c.getenv, setup),
+			Profile:     f.profile,
+			EndpointURL: f.endpointURL,
+			API:         bedrock.Invoke,
+			Logger:      log,
+		},
+		NoProfileFallback: f.noProfileFallback,
+	}
+	if f.api == "converse" {
+		opts.Client.API = bedrock.Converse
+	}
+	if f.apiRoutes != "" {
+		routes, err := bedrockbackend.ReadAPIRoutes(f.apiRoutes)
+		if err != nil {
+			return nil, err
+		}
+		opts.APIs = routes
+	}
+	if setup.Credentials == "" {
+		if f.endpointURL != "" {
+			opts.Client.AWSConfig = dummyConfig(opts.Client.Region)
+		} else {
+			fmt.Fprintln(c.stderr, "rockstream: no AWS credentials in the environment or shared files; "+
+				"the AWS SDK will look further (container or instance credentials).")
+		}
+	}
+	return bedrockbackend.New(ctx, opts)
 }
 
 // newBuiltin is the deterministic local model, with its default pace,

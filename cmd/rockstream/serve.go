@@ -7,40 +7,66 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/rockstream/rockstream/metrics"
 	"github.com/rockstream/rockstream/server"
 	"github.com/rockstream/rockstream/server/auth"
+	"github.com/rockstream/rockstream/server/gateway"
 	"github.com/rockstream/rockstream/web"
 )
 
-const serveUsage = `rockstream serve [flags]`
+const serveUsage = `rockstream serve [flags]
+rockstream serve --backend bedrock [--region R] [--endpoint-url URL]
+rockstream serve --backend openai --upstream URL [--model-map FILE]
+rockstream serve --backend replay --replay DIR [--speed F]
+rockstream serve --routes FILE [backend flags]`
 
-const serveAbout = `Runs rockstream's local Bedrock Runtime: the official AWS SDKs talk to it
-unchanged through an endpoint URL (InvokeModel[WithResponseStream],
-Converse[Stream], ListFoundationModels), with the web page at GET /, Prometheus
-metrics at GET /metrics and GET /healthz. Ctrl-C or SIGTERM
-stops it gracefully: streams in flight get a few seconds to finish, and the
-exit code is 0. Requests are logged on stderr.
+const serveAbout = `Runs rockstream's server on one port: a Bedrock Runtime that the official AWS
+SDKs talk to unchanged through an endpoint URL (InvokeModel[WithResponseStream],
+Converse[Stream], ListFoundationModels), OpenAI- and Anthropic-compatible
+streaming endpoints (POST /v1/chat/completions, GET /v1/models, POST
+/v1/messages, GET /v1/streams/{id} to resume), the web page at GET /,
+Prometheus metrics at GET /metrics and GET /healthz. Requests are logged on
+stderr. Ctrl-C or SIGTERM stops it gracefully: gateway streams end with an
+error event saying the server is shutting down, Bedrock streams get a few
+seconds to finish, and the exit code is 0.
+
+Backends (--backend):
+  builtin  the deterministic local model (--pace, --rules, --script)
+  bedrock  Amazon Bedrock through the AWS SDK, credentials and region as the
+           AWS SDK finds them (--region, --profile, --endpoint-url, --api,
+           --api-routes, --no-profile-fallback)
+  openai   any OpenAI-compatible chat completions server: Ollama, vLLM,
+           llama.cpp, another rockstream serve (--upstream, --upstream-key,
+           --model-map)
+  replay   streams recorded with --record, with their timing (--replay, --speed)
+--routes FILE sends models to several of them, each built from the same flags:
+  {"routes":[{"model":"anthropic.*","backend":"bedrock"}],"default":"builtin"}
+--record DIR writes every stream, whatever the backend, to DIR for replay.
 
 With --auth any (the default) any well-formed SigV4 signature or Bedrock API
 key is accepted, so the server listens on loopback only unless --insecure is
 given. --auth strict accepts only the keys in --keys-file:
-  {"accessKeys":[{"accessKeyId":"…","secretAccessKey":"…"}],"apiKeys":["…"]}`
+  {"accessKeys":[{"accessKeyId":"…","secretAccessKey":"…"}],"apiKeys":["…"]}
+The gateway endpoints take the keys of --api-key and the file's apiKeys
+(Authorization: Bearer or x-api-key), and require one on any address beyond
+loopback.`
 
 // runServe serves until ctx ends.
 func runServe(ctx context.Context, c *cli, args []string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` host:port (port 0 picks a free one)")
-	region := fs.String("region", defaultRegion, "region the runtime reports in ARNs")
-	authMode := fs.String("auth", string(auth.ModeAny), "authentication: any (every well-formed credential) or strict (only --keys-file's keys)")
-	keysFile := fs.String("keys-file", "", "JSON `file` of the access keys and API keys --auth strict accepts")
+	authMode := fs.String("auth", string(auth.ModeAny), "Bedrock Runtime authentication: any (every well-formed credential) or strict (only --keys-file's keys)")
+	keysFile := fs.String("keys-file", "", "JSON `file` of the access keys and API keys the server accepts")
 	insecure := fs.Bool("insecure", false, "allow --auth any on an address other than loopback")
+	var apiKeys stringList
+	fs.Var(&apiKeys, "api-key", "`key` the gateway endpoints accept (repeatable)")
+	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
 	var bf backendFlags
-	fs.StringVar(&bf.name, "backend", "builtin", "where answers come from: "+backendNames)
-	fs.StringVar(&bf.pace, "pace", "", "builtin model's default pace, e.g. ttft=300ms,tps=40,jitter=0.2 (default: a real model's)")
-	fs.StringVar(&bf.rules, "rules", "", "builtin model's fault, pace and quota rules `file`")
-	fs.StringVar(&bf.script, "script", "", "builtin model's scripted answers `file`")
+	bf.register(fs)
 	positional, code, done := c.parseFlags(fs, args, func() string { return helpText(fs, serveUsage, serveAbout) })
 	if done {
 		return code
@@ -61,17 +87,41 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err := server.CheckListen(*addr, mode, *insecure); err != nil {
 		return c.usage("serve", err)
 	}
-	backend, err := newBackend(bf)
+	gatewayKeys := append(slices.Clone(authCfg.APIKeys), apiKeys...)
+	open := !isLoopbackAddr(*addr)
+	if open && len(gatewayKeys) == 0 {
+		return c.usage("serve", usageErrorf("listening on %s beyond loopback, the gateway endpoints need API keys: --api-key or apiKeys in --keys-file", *addr))
+	}
+	if *resume < 0 {
+		return c.usage("serve", usageErrorf("--resume must not be negative, not %v", *resume))
+	}
+	backendSet := false
+	fs.Visit(func(f *flag.Flag) { backendSet = backendSet || f.Name == "backend" })
+	cfg, used, err := bf.check(backendSet)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	log := slog.New(slog.NewTextHandler(c.stderr, nil))
+	backend, err := c.newBackend(ctx, bf, cfg, used, log)
 	if err != nil {
 		return c.fail("serve", err)
 	}
 	m := metrics.New()
+	instrumented := m.Instrument(backend)
+	var gw *gateway.Gateway
 	srv, err := server.New(server.Options{
-		Backend: m.Instrument(backend),
+		Backend: instrumented,
 		Auth:    authCfg,
-		Logger:  slog.New(slog.NewTextHandler(c.stderr, nil)),
-		Region:  *region,
+		Logger:  log,
+		Region:  resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile)),
 		Mount: func(mux *http.ServeMux) {
+			gw = gateway.Register(mux, gateway.Options{
+				Backend:     instrumented,
+				APIKeys:     gatewayKeys,
+				RequireKeys: open,
+				Logger:      log,
+				Resume:      gateway.ResumeOptions{Retention: *resume},
+			})
 			mux.Handle("GET /metrics", m.Handler())
 			mux.Handle("GET /", web.Handler())
 		},
@@ -84,10 +134,53 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		return c.fail("serve", err)
 	}
 	fmt.Fprintf(c.stderr, "rockstream: serving the Bedrock Runtime at http://%s (backend %s, auth %s); Ctrl-C stops.\n",
-		ln.Addr(), bf.name, mode)
-	if err := srv.Serve(ctx, ln); err != nil {
+		ln.Addr(), describeBackends(bf, used), mode)
+	fmt.Fprintf(c.stderr, "rockstream: OpenAI at http://%[1]s/v1/chat/completions, Anthropic at http://%[1]s/v1/messages, the web page at http://%[1]s/.\n",
+		ln.Addr())
+	if err := srv.Serve(shutdownFirst(ctx, gw), ln); err != nil {
 		return c.fail("serve", err)
 	}
 	fmt.Fprintln(c.stderr, "rockstream: stopped.")
 	return exitOK
+}
+
+// shutdownFirst is the context the server serves under: when ctx ends, the
+// gateway ends its open streams with a terminal event first, then the
+// server shuts down.
+func shutdownFirst(ctx context.Context, gw *gateway.Gateway) context.Context {
+	serveCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		defer cancel()
+		<-ctx.Done()
+		grace, stop := context.WithTimeout(context.Background(), server.ShutdownGrace)
+		defer stop()
+		_ = gw.Shutdown(grace)
+	}()
+	return serveCtx
+}
+
+// describeBackends names the backends for the startup line.
+func describeBackends(f backendFlags, used []string) string {
+	s := strings.Join(used, ", ")
+	if f.routes != "" {
+		s = "routes " + f.routes + ": " + s
+	}
+	if f.record != "" {
+		s += ", recording to " + f.record
+	}
+	return s
+}
+
+// isLoopbackAddr reports whether a listen address is reachable only from
+// this machine.
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
