@@ -110,7 +110,9 @@ func TestPreStreamErrors(t *testing.T) {
 			srv, _ := newServer(t, Options{Backend: fb})
 
 			res := post(t, srv.URL+"/v1/chat/completions", chatBody)
-			var oe struct{ Error struct{ Message, Type string } }
+			var oe struct {
+				Error struct{ Message, Type string }
+			}
 			if err := json.Unmarshal(bodyOf(t, res), &oe); err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,52 @@
+package gatewaygo
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/backend/builtin"
+	"github.com/rockstream/rockstream/server"
+	"github.com/rockstream/rockstream/server/gateway"
+)
+
+// model is served by the builtin backend on demand.
+const model = "anthropic.claude-3-haiku-20240307-v1:0"
+
+const prompt = "Tell me a short story about a lighthouse."
+
+// baseURL is the in-process server every test talks to.
+var baseURL string
+
+func TestMain(m *testing.M) {
+	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	be := builtin.New(builtin.Options{Pace: &builtin.Pace{}})
+	var gw *gateway.Gateway
+	run, err := server.Start(context.Background(), server.Options{
+		Backend: be,
+		Mount: func(mux *http.ServeMux) {
+			gw = gateway.Register(mux, gateway.Options{
+				Backend: be, APIKeys: []string{"sk-test"}, Keepalive: 5 * time.Millisecond,
+				Resume: gateway.ResumeOptions{Retention: time.Minute},
+			})
+		},
+	}, "")
+	if err != nil {
+		panic(err)
+	}
+	baseURL = run.URL
+	code := m.Run()
+	_ = gw.Shutdown(context.Background())
+	_ = run.Close()
+	os.Exit(code)
+}
+
+// wantText is what the builtin model answers prompt with.
+func wantText(maxTokens int) string {
+	return strings.Join(builtin.Tokens(&rockstream.Request{Model: model, MaxTokens: maxTokens,
+		Messages: []rockstream.Message{rockstream.UserText(prompt)}}), "")
+}
