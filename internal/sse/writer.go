@@ -88,6 +88,11 @@ func (w *Writer) send(b []byte) error {
 func (w *Writer) flush() error {
 	w.deadline()
 	err := w.rc.Flush()
+	if w.timeout > 0 {
+		// The deadline bounds this write only: left armed, it would cut a
+		// stream whose model is silent for longer than the timeout.
+		_ = w.rc.SetWriteDeadline(time.Time{})
+	}
 	if errors.Is(err, http.ErrNotSupported) {
 		return nil
 	}

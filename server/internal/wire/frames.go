@@ -145,6 +145,11 @@ func (fw *FrameWriter) write(m eventstream.Message, half bool) error {
 	if err := fw.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return err
 	}
+	if fw.timeout > 0 {
+		// The deadline bounds this write only: left armed, it would cut a
+		// stream whose model is silent for longer than the timeout.
+		_ = fw.rc.SetWriteDeadline(time.Time{})
+	}
 	return nil
 }
 
