@@ -74,14 +74,15 @@ func NewReader(r io.Reader) *Reader {
 }
 
 // Next reads one message. It returns io.EOF when the stream ends cleanly
-// between messages and io.ErrUnexpectedEOF when it ends inside one.
+// between messages and an error matching io.ErrUnexpectedEOF (errors.Is)
+// when it ends inside one; a transport failure is joined to it.
 func (r *Reader) Next() (Message, error) {
 	prelude := &r.prelude
 	if n, err := io.ReadFull(r.r, prelude[:]); err != nil {
 		if err == io.EOF && n == 0 {
 			return Message{}, io.EOF
 		}
-		return Message{}, io.ErrUnexpectedEOF
+		return Message{}, cut(err)
 	}
 	total := binary.BigEndian.Uint32(prelude[0:4])
 	hlen := binary.BigEndian.Uint32(prelude[4:8])
@@ -101,7 +102,7 @@ func (r *Reader) Next() (Message, error) {
 	buf := r.buf[:total]
 	copy(buf, prelude[:])
 	if _, err := io.ReadFull(r.r, buf[preludeLen:]); err != nil {
-		return Message{}, io.ErrUnexpectedEOF
+		return Message{}, cut(err)
 	}
 	end := total - crcLen
 	crc := crc32.Update(crc32.ChecksumIEEE(buf[:preludeLen]), crc32.IEEETable, buf[preludeLen:end])
@@ -114,6 +115,16 @@ func (r *Reader) Next() (Message, error) {
 		return Message{}, err
 	}
 	return Message{Headers: headers, Payload: buf[preludeLen+hlen : end]}, nil
+}
+
+// cut is the error for a stream that ended inside a message: always
+// io.ErrUnexpectedEOF, joined with the transport's own error (a reset
+// stream, a closed connection) when there was one.
+func cut(err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return io.ErrUnexpectedEOF
+	}
+	return errors.Join(io.ErrUnexpectedEOF, err)
 }
 
 // valueLen is the fixed value length of each header type; -1 marks types

@@ -125,6 +125,21 @@ func TestReaderRejectsDamage(t *testing.T) {
 	}
 }
 
+func TestReaderKeepsTransportCause(t *testing.T) {
+	reset := errors.New("stream reset by peer")
+	good := chunkFrame(t, `{"type":"ping"}`)
+	r := NewReader(io.MultiReader(bytes.NewReader(good[:20]), iotestErr{reset}))
+	_, err := r.Next()
+	if !errors.Is(err, io.ErrUnexpectedEOF) || !errors.Is(err, reset) {
+		t.Fatalf("err = %v, want both io.ErrUnexpectedEOF and the transport's error", err)
+	}
+}
+
+// iotestErr is a reader that fails at once.
+type iotestErr struct{ err error }
+
+func (e iotestErr) Read([]byte) (int, error) { return 0, e.err }
+
 func TestReaderBoundsMessageSize(t *testing.T) {
 	r := NewReader(bytes.NewReader(chunkFrame(t, strings.Repeat("y", 5000))))
 	r.MaxMessage = 1024
