@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
+	"strings"
 
 	"github.com/aws/smithy-go/auth/bearer"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -21,12 +23,20 @@ func (bearerSigner) SignWithBearerToken(ctx context.Context, token bearer.Token,
 	if !ok {
 		return nil, fmt.Errorf("bedrock: bearer signer got %T, want an HTTP request", msg)
 	}
-	if !req.IsHTTPS() && !isLoopback(req.URL.Hostname()) {
-		return nil, fmt.Errorf("bedrock: a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) is only sent over https "+
-			"or to a loopback address, not to %s", req.URL.Host)
+	if err := bearerAllowed(req.URL); err != nil {
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+token.Value)
 	return req, nil
+}
+
+// bearerAllowed refuses to send a key in clear text beyond this machine.
+func bearerAllowed(u *url.URL) error {
+	if !strings.EqualFold(u.Scheme, "https") && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("bedrock: a Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) is only sent over https "+
+			"or to a loopback address, not to %s", u.Host)
+	}
+	return nil
 }
 
 func isLoopback(host string) bool {

@@ -134,38 +134,44 @@ func TestPreStreamErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var hits atomic.Int32
-			srv := newTLSServer(t, counted(&hits, func(w http.ResponseWriter, r *http.Request, _ int) { tt.handler(w, r) }))
-			c := newTestClient(t, srv, Options{})
-			events, err := collect(c, textRequest("x"))
-			if len(events) != 0 || err == nil {
-				t.Fatalf("got %d events, error %v; want only an error", len(events), err)
-			}
-			e := asError(t, err)
-			if e.Class != tt.wantClass || e.Code != tt.wantCode || e.StatusCode != tt.wantStatus || e.InStream != (tt.wantStatus == 0) {
-				t.Errorf("error %+v, want class %s code %q status %d", e, tt.wantClass, tt.wantCode, tt.wantStatus)
-			}
-			for _, s := range tt.wantInMsg {
-				if !strings.Contains(e.Error(), s) {
-					t.Errorf("message %q lacks %q", e.Error(), s)
+			forTransports(t, func(t *testing.T, direct bool) {
+				t.Parallel()
+				var hits atomic.Int32
+				srv := newTLSServer(t, counted(&hits, func(w http.ResponseWriter, r *http.Request, _ int) { tt.handler(w, r) }))
+				c := newTestClient(t, srv, Options{Direct: direct})
+				events, err := collect(c, textRequest("x"))
+				if len(events) != 0 || err == nil {
+					t.Fatalf("got %d events, error %v; want only an error", len(events), err)
 				}
-			}
-			if hits.Load() != tt.wantHits {
-				t.Errorf("%d requests, want %d", hits.Load(), tt.wantHits)
-			}
+				e := asError(t, err)
+				if e.Class != tt.wantClass || e.Code != tt.wantCode || e.StatusCode != tt.wantStatus || e.InStream != (tt.wantStatus == 0) {
+					t.Errorf("error %+v, want class %s code %q status %d", e, tt.wantClass, tt.wantCode, tt.wantStatus)
+				}
+				for _, s := range tt.wantInMsg {
+					if !strings.Contains(e.Error(), s) {
+						t.Errorf("message %q lacks %q", e.Error(), s)
+					}
+				}
+				if hits.Load() != tt.wantHits {
+					t.Errorf("%d requests, want %d", hits.Load(), tt.wantHits)
+				}
+			})
 		})
 	}
 }
 
 func TestRequestIDOnErrors(t *testing.T) {
 	t.Parallel()
-	srv := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, 400, "ValidationException", "Malformed input request")
-	}))
-	_, err := collect(newTestClient(t, srv, Options{}), textRequest("x"))
-	if e := asError(t, err); e.RequestID != "req-err" || !strings.Contains(e.Error(), "req-err") {
-		t.Errorf("error %+v lacks the request ID", e)
-	}
+	forTransports(t, func(t *testing.T, direct bool) {
+		t.Parallel()
+		srv := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, 400, "ValidationException", "Malformed input request")
+		}))
+		_, err := collect(newTestClient(t, srv, Options{Direct: direct}), textRequest("x"))
+		if e := asError(t, err); e.RequestID != "req-err" || !strings.Contains(e.Error(), "req-err") {
+			t.Errorf("error %+v lacks the request ID", e)
+		}
+	})
 }
 
 // Every modeled exception the SDK can return maps to its class and status.

@@ -212,3 +212,18 @@ func asError(t testing.TB, err error) *rockstream.Error {
 	}
 	return e
 }
+
+// transports are the two ways a Client can read
+// InvokeModelWithResponseStream: through the SDK, and direct.
+var transports = []struct {
+	name   string
+	direct bool
+}{{"sdk", false}, {"direct", true}}
+
+// forTransports runs f as one subtest per transport.
+func forTransports(t *testing.T, f func(t *testing.T, direct bool)) {
+	t.Helper()
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) { f(t, tr.direct) })
+	}
+}

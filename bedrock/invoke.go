@@ -23,7 +23,7 @@ type invokeOp struct {
 	body  []byte
 }
 
-func (c *Client) prepareInvoke(req *rockstream.Request) (*invokeOp, error) {
+func (c *Client) prepareInvoke(req *rockstream.Request) (operation, error) {
 	codec, err := family.ForModel(req.Model)
 	if err != nil {
 		return nil, err
@@ -31,6 +31,9 @@ func (c *Client) prepareInvoke(req *rockstream.Request) (*invokeOp, error) {
 	body, err := codec.EncodeRequest(req)
 	if err != nil {
 		return nil, err
+	}
+	if c.direct != nil {
+		return c.prepareDirect(req.Model, codec, body), nil
 	}
 	return &invokeOp{c: c, model: req.Model, codec: codec, body: body}, nil
 }

@@ -98,43 +98,49 @@ func TestRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var hits atomic.Int32
-			srv := newTLSServer(t, counted(&hits, func(w http.ResponseWriter, r *http.Request, hit int) { tt.answer(t, w, hit) }))
-			c := newTestClient(t, srv, Options{MaxAttempts: tt.maxAttempts})
-			events, err := collect(c, textRequest("x"))
-			if got := textOf(events); got != tt.wantText {
-				t.Errorf("text %q, want %q", got, tt.wantText)
-			}
-			if hits.Load() != tt.wantHits {
-				t.Errorf("%d requests, want %d", hits.Load(), tt.wantHits)
-			}
-			switch {
-			case tt.wantClass == "" && err != nil:
-				t.Errorf("error %v", err)
-			case tt.wantClass != "" && (err == nil || asError(t, err).Class != tt.wantClass):
-				t.Errorf("error %v, want class %s", err, tt.wantClass)
-			}
+			forTransports(t, func(t *testing.T, direct bool) {
+				t.Parallel()
+				var hits atomic.Int32
+				srv := newTLSServer(t, counted(&hits, func(w http.ResponseWriter, r *http.Request, hit int) { tt.answer(t, w, hit) }))
+				c := newTestClient(t, srv, Options{Direct: direct, MaxAttempts: tt.maxAttempts})
+				events, err := collect(c, textRequest("x"))
+				if got := textOf(events); got != tt.wantText {
+					t.Errorf("text %q, want %q", got, tt.wantText)
+				}
+				if hits.Load() != tt.wantHits {
+					t.Errorf("%d requests, want %d", hits.Load(), tt.wantHits)
+				}
+				switch {
+				case tt.wantClass == "" && err != nil:
+					t.Errorf("error %v", err)
+				case tt.wantClass != "" && (err == nil || asError(t, err).Class != tt.wantClass):
+					t.Errorf("error %v, want class %s", err, tt.wantClass)
+				}
+			})
 		})
 	}
 }
 
 func TestRetryHonoursContextDuringBackoff(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cancel() // the caller gives up while the client waits to retry
-		writeError(w, 429, "ThrottlingException", "Too many requests")
-	}))
-	c := newTestClient(t, srv, Options{})
-	c.backoff = func(int) time.Duration { return time.Hour }
-	var err error
-	for _, e := range c.Stream(ctx, textRequest("x")) {
-		err = e
-	}
-	if !errors.Is(err, context.Canceled) || asError(t, err).Class != rockstream.ClassInterrupted {
-		t.Errorf("error %v, want a cancelled stream", err)
-	}
+	forTransports(t, func(t *testing.T, direct bool) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		srv := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			cancel() // the caller gives up while the client waits to retry
+			writeError(w, 429, "ThrottlingException", "Too many requests")
+		}))
+		c := newTestClient(t, srv, Options{Direct: direct})
+		c.backoff = func(int) time.Duration { return time.Hour }
+		var err error
+		for _, e := range c.Stream(ctx, textRequest("x")) {
+			err = e
+		}
+		if !errors.Is(err, context.Canceled) || asError(t, err).Class != rockstream.ClassInterrupted {
+			t.Errorf("error %v, want a cancelled stream", err)
+		}
+	})
 }
 
 func TestBackoff(t *testing.T) {

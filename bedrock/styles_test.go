@@ -12,50 +12,56 @@ import (
 
 func TestDo(t *testing.T) {
 	t.Parallel()
-	srv := newTLSServer(t, serveFrames(claudeFrames(t, "Once ", "upon a time")...))
-	c := newTestClient(t, srv, Options{})
-	var n int
-	resp, err := c.Do(context.Background(), textRequest("story"), func(rockstream.Event) error { n++; return nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rockstream.TextOf(resp.Message.Content) != "Once upon a time" || resp.StopReason != rockstream.StopEndTurn ||
-		resp.Usage.OutputTokens != 7 || resp.RequestID != "req-123" || n != 7 {
-		t.Errorf("response %+v after %d events", resp, n)
-	}
+	forTransports(t, func(t *testing.T, direct bool) {
+		t.Parallel()
+		srv := newTLSServer(t, serveFrames(claudeFrames(t, "Once ", "upon a time")...))
+		c := newTestClient(t, srv, Options{Direct: direct})
+		var n int
+		resp, err := c.Do(context.Background(), textRequest("story"), func(rockstream.Event) error { n++; return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rockstream.TextOf(resp.Message.Content) != "Once upon a time" || resp.StopReason != rockstream.StopEndTurn ||
+			resp.Usage.OutputTokens != 7 || resp.RequestID != "req-123" || n != 7 {
+			t.Errorf("response %+v after %d events", resp, n)
+		}
+	})
 }
 
 func TestDoCallbackErrorStopsTheStream(t *testing.T) {
 	t.Parallel()
-	start, _, deltas := claudeChunks("first", "second")
-	gone := make(chan struct{})
-	srv := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		startStream(w)
-		for _, c := range append(start, deltas...) {
-			writeFrames(w, chunkFrame(t, c))
+	forTransports(t, func(t *testing.T, direct bool) {
+		t.Parallel()
+		start, _, deltas := claudeChunks("first", "second")
+		gone := make(chan struct{})
+		srv := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			startStream(w)
+			for _, c := range append(start, deltas...) {
+				writeFrames(w, chunkFrame(t, c))
+			}
+			<-r.Context().Done()
+			close(gone)
+		}))
+		c := newTestClient(t, srv, Options{Direct: direct})
+		errStop := errors.New("reader is full")
+		resp, err := c.Do(context.Background(), textRequest("x"), func(ev rockstream.Event) error {
+			if _, ok := ev.(rockstream.TextDelta); ok {
+				return errStop
+			}
+			return nil
+		})
+		if err != errStop {
+			t.Fatalf("error %v, want the callback's own", err)
 		}
-		<-r.Context().Done()
-		close(gone)
-	}))
-	c := newTestClient(t, srv, Options{})
-	errStop := errors.New("reader is full")
-	resp, err := c.Do(context.Background(), textRequest("x"), func(ev rockstream.Event) error {
-		if _, ok := ev.(rockstream.TextDelta); ok {
-			return errStop
+		if got := rockstream.TextOf(resp.Message.Content); got != "first" {
+			t.Errorf("partial text %q", got)
 		}
-		return nil
+		select {
+		case <-gone:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the request was not cancelled")
+		}
 	})
-	if err != errStop {
-		t.Fatalf("error %v, want the callback's own", err)
-	}
-	if got := rockstream.TextOf(resp.Message.Content); got != "first" {
-		t.Errorf("partial text %q", got)
-	}
-	select {
-	case <-gone:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the request was not cancelled")
-	}
 }
 
 func TestStreamText(t *testing.T) {
@@ -105,19 +111,21 @@ func TestEventsErrorThenClose(t *testing.T) {
 
 // A reader that stops reading and cancels leaves nothing running.
 func TestEventsReaderStops(t *testing.T) {
-	start, _, deltas := claudeChunks("a", "b", "c")
-	srv := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		startStream(w)
-		for _, c := range append(start, deltas...) {
-			writeFrames(w, chunkFrame(t, c))
-		}
-		<-r.Context().Done()
-	}))
-	c := newTestClient(t, srv, Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := c.Events(ctx, textRequest("x"))
-	<-ch // MessageStart; the producer now blocks sending the next event
-	cancel()
-	srv.Close()
-	verifyNoLeaks(t)
+	forTransports(t, func(t *testing.T, direct bool) {
+		start, _, deltas := claudeChunks("a", "b", "c")
+		srv := newTLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			startStream(w)
+			for _, c := range append(start, deltas...) {
+				writeFrames(w, chunkFrame(t, c))
+			}
+			<-r.Context().Done()
+		}))
+		c := newTestClient(t, srv, Options{Direct: direct})
+		ctx, cancel := context.WithCancel(context.Background())
+		ch := c.Events(ctx, textRequest("x"))
+		<-ch // MessageStart; the producer now blocks sending the next event
+		cancel()
+		srv.Close()
+		verifyNoLeaks(t)
+	})
 }

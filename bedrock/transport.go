@@ -26,6 +26,9 @@ type checkedClient struct {
 	inner aws.HTTPClient
 	// streams is set for the runtime client, whose 200s must be event streams.
 	streams bool
+	// rawBodies leaves stream bodies untracked, for a reader that detects
+	// cuts itself.
+	rawBodies bool
 }
 
 func (c *checkedClient) Do(req *http.Request) (*http.Response, error) {
@@ -40,7 +43,7 @@ func (c *checkedClient) Do(req *http.Request) (*http.Response, error) {
 		return nil, notBedrock(req, resp, "an HTML page")
 	case ok && c.streams && mediaType != "" && mediaType != eventStreamType:
 		return nil, notBedrock(req, resp, "a "+mediaType+" body instead of an event stream")
-	case ok && c.streams:
+	case ok && c.streams && !c.rawBodies:
 		resp.Body = &frameTracker{body: resp.Body}
 	}
 	return resp, nil

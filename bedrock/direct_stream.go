@@ -1,0 +1,105 @@
+package bedrock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/dialect"
+	"github.com/rockstream/rockstream/internal/eventstream"
+)
+
+// directStream reads one InvokeModelWithResponseStream body with
+// rockstream's own frame reader: no goroutines, no channel hand-offs, one
+// reused buffer for frames and one for chunk JSON. It dispatches on
+// :message-type as the SDK's reader does and hands exceptions and error
+// messages to the SDK's deserializer, so both transports fail alike.
+type directStream struct {
+	body    io.ReadCloser
+	r       *eventstream.Reader
+	chunk   []byte // the current chunk's model JSON, reused
+	dec     dialect.StreamDecoder
+	family  string
+	onChunk func([]byte)
+}
+
+func newDirectStream(body io.ReadCloser, codec dialect.Codec, onChunk func([]byte)) *directStream {
+	return &directStream{
+		body:    body,
+		r:       eventstream.NewReader(body),
+		dec:     codec.NewStreamDecoder(),
+		family:  codec.Name(),
+		onChunk: onChunk,
+	}
+}
+
+// next reads frames until one carries events. A cancelled ctx aborts the
+// request's body read, so a blocked Next returns.
+func (s *directStream) next(_ context.Context, dst []rockstream.Event) ([]rockstream.Event, error) {
+	for {
+		m, err := s.r.Next()
+		switch {
+		case err == io.EOF:
+			if !s.dec.Done() {
+				return dst, errEndedEarly
+			}
+			return dst, io.EOF
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return dst, cutError(err)
+		case err != nil:
+			return dst, fmt.Errorf("bedrock: decode event: %w", err)
+		}
+		kind := m.Get(":message-type")
+		switch {
+		case kind == nil:
+			return dst, errors.New("bedrock: missing :message-type header")
+		case string(kind) == "exception", string(kind) == "error":
+			return dst, streamException(&m)
+		case string(kind) != "event":
+			return dst, fmt.Errorf("bedrock: unknown event stream message type %q", kind)
+		}
+		typ := m.Get(":event-type")
+		if typ == nil {
+			return dst, errors.New("bedrock: missing :event-type header")
+		}
+		if string(typ) != "chunk" {
+			continue // an event type newer than this client: skippable
+		}
+		s.chunk, err = eventstream.ChunkBytes(s.chunk, m.Payload)
+		switch {
+		case errors.Is(err, eventstream.ErrNoBytes):
+			s.chunk = s.chunk[:0] // the SDK hands the codec an empty chunk too
+		case err != nil:
+			return dst, fmt.Errorf("bedrock: deserialize event chunk: %w", err)
+		}
+		if s.onChunk != nil {
+			s.onChunk(s.chunk)
+		}
+		n := len(dst)
+		dst, err = s.dec.Decode(dst, s.chunk)
+		if err != nil {
+			return dst, decodeFailure(s.family, err)
+		}
+		if len(dst) > n {
+			return dst, nil
+		}
+	}
+}
+
+func (s *directStream) close() { s.body.Close() }
+
+// cutError is the error for a body that ended inside a frame: errCutFrame,
+// or the transport's error that ended it (which the reader joins to
+// io.ErrUnexpectedEOF), both wrapping rockstream.ErrIncomplete.
+func cutError(err error) error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			if e != io.ErrUnexpectedEOF {
+				return fmt.Errorf("bedrock: reading the event stream: %w (%w)", e, rockstream.ErrIncomplete)
+			}
+		}
+	}
+	return errCutFrame
+}
