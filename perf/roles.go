@@ -27,6 +27,10 @@ const (
 	envUpstream        = "ROCKSTREAM_PERF_UPSTREAM"         // gateway: the runtime's URL
 	envUpstreamHeaders = "ROCKSTREAM_PERF_UPSTREAM_HEADERS" // gateway: "Name: value" lines added upstream
 	envCPUProfile      = "ROCKSTREAM_PERF_CPUPROFILE"       // file for the process's CPU profile
+	// EnvTransport set to "sdk" makes the gateway stream through the AWS
+	// SDK's event-stream reader instead of the bedrock client's direct
+	// transport; the gateway inherits it from the benchmark's environment.
+	EnvTransport = "ROCKSTREAM_PERF_TRANSPORT"
 )
 
 // Roles a process can play.
@@ -109,7 +113,7 @@ func backendFor(ctx context.Context, role string) (rockstream.Backend, error) {
 		cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDPERF", "perf", "")}
 		return bedrockbackend.New(ctx, bedrockbackend.Options{Client: bedrock.Options{
 			AWSConfig: &cfg, EndpointURL: os.Getenv(envUpstream), HTTPClient: hc,
-		}})
+		}, SDKTransport: os.Getenv(EnvTransport) == "sdk"})
 	}
 	return nil, fmt.Errorf("perf: unknown role %q", role)
 }

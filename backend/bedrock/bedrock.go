@@ -38,6 +38,14 @@ type Options struct {
 	// NoProfileFallback turns off retrying a model that has no on-demand
 	// throughput with the region's inference profile.
 	NoProfileFallback bool
+	// SDKTransport streams InvokeModelWithResponseStream through the AWS
+	// SDK's operation stack and event-stream reader. By default the backend
+	// uses the client's direct transport (bedrock.Options.Direct): the same
+	// endpoint, credentials, errors and retries at about a third of the
+	// CPU per frame and without three reader goroutines per stream, which
+	// is what a gateway relaying many streams needs. Client.Direct is
+	// ignored; this field decides.
+	SDKTransport bool
 }
 
 // Backend streams from Bedrock.
@@ -60,6 +68,7 @@ func New(ctx context.Context, opts Options) (*Backend, error) {
 	for _, api := range []client.API{client.Invoke, client.Converse} {
 		o := opts.Client
 		o.API = api
+		o.Direct = !opts.SDKTransport
 		c, err := client.New(ctx, o)
 		if err != nil {
 			return nil, err

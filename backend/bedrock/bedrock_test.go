@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	goruntime "runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -85,11 +87,25 @@ func collect(b rockstream.Backend, req *rockstream.Request) result {
 
 const sonnet = "anthropic.claude-3-sonnet-20240229-v1:0"
 
+// transports are both ways to stream InvokeModelWithResponseStream.
+var transports = []struct {
+	name string
+	opts Options
+}{{"direct", Options{}}, {"sdk", Options{SDKTransport: true}}}
+
 func TestStreamsThroughBothOperations(t *testing.T) {
 	want := builtin.Tokens(ask(sonnet))
-	for _, api := range []client.API{client.Invoke, client.Converse} {
-		t.Run(api.String(), func(t *testing.T) {
-			b := upstream(t, nil, Options{Client: client.Options{API: api}})
+	cases := []struct {
+		name string
+		opts Options
+	}{
+		{"invoke/direct", Options{Client: client.Options{API: client.Invoke}}},
+		{"invoke/sdk", Options{Client: client.Options{API: client.Invoke}, SDKTransport: true}},
+		{"converse", Options{Client: client.Options{API: client.Converse}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := upstream(t, nil, tc.opts)
 			r := collect(b, ask(sonnet))
 			if r.err != nil {
 				t.Fatal(r.err)
@@ -113,29 +129,60 @@ func join(s []string) string {
 }
 
 func TestThrottlingBeforeFirstEventIsRetried(t *testing.T) {
-	ft := &faultTransport{fault: "ThrottlingException", n: 2}
-	b := upstream(t, ft, Options{})
-	r := collect(b, ask(sonnet))
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	if hits := ft.hits.Load(); hits != 3 {
-		t.Errorf("upstream hits = %d, want 3 (two throttled, one answered)", hits)
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			ft := &faultTransport{fault: "ThrottlingException", n: 2}
+			b := upstream(t, ft, tr.opts)
+			r := collect(b, ask(sonnet))
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if hits := ft.hits.Load(); hits != 3 {
+				t.Errorf("upstream hits = %d, want 3 (two throttled, one answered)", hits)
+			}
+		})
 	}
 }
 
 func TestErrorsAfterFirstEventAreNotRetried(t *testing.T) {
-	for _, fault := range []string{"ThrottlingException,after=4", "ModelStreamErrorException,after=4"} {
-		t.Run(fault, func(t *testing.T) {
-			ft := &faultTransport{fault: fault, n: 100}
-			b := upstream(t, ft, Options{})
-			r := collect(b, ask(sonnet))
-			e := rockstream.AsError(r.err)
-			if r.events != 4 || !e.InStream || e.Class == rockstream.ClassUnknown {
-				t.Fatalf("events %d, err %+v", r.events, e)
+	for _, tr := range transports {
+		for _, fault := range []string{"ThrottlingException,after=4", "ModelStreamErrorException,after=4"} {
+			t.Run(tr.name+"/"+fault, func(t *testing.T) {
+				ft := &faultTransport{fault: fault, n: 100}
+				b := upstream(t, ft, tr.opts)
+				r := collect(b, ask(sonnet))
+				e := rockstream.AsError(r.err)
+				if r.events != 4 || !e.InStream || e.Class == rockstream.ClassUnknown {
+					t.Fatalf("events %d, err %+v", r.events, e)
+				}
+				if hits := ft.hits.Load(); hits != 1 {
+					t.Errorf("upstream hits = %d, want 1", hits)
+				}
+			})
+		}
+	}
+}
+
+// TestTransportChoice checks which reader holds an open stream: the
+// default has no SDK event-stream reader goroutine, SDKTransport does.
+func TestTransportChoice(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			b := upstream(t, nil, tr.opts)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var stacks string
+			for _, err := range b.Stream(ctx, ask(sonnet)) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				buf := make([]byte, 1<<20)
+				stacks = string(buf[:goruntime.Stack(buf, true)])
+				break
 			}
-			if hits := ft.hits.Load(); hits != 1 {
-				t.Errorf("upstream hits = %d, want 1", hits)
+			sdk := strings.Contains(stacks, "(*EventStreamReader).readEventStream")
+			if want := tr.name == "sdk"; sdk != want {
+				t.Errorf("SDK event-stream reader running = %v, want %v", sdk, want)
 			}
 		})
 	}
