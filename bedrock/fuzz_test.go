@@ -50,6 +50,19 @@ func memoryClient(t testing.TB, httpClient aws.HTTPClient, api API) *Client {
 	return c
 }
 
+// directMemoryClient is memoryClient with the direct transport.
+func directMemoryClient(t testing.TB, httpClient aws.HTTPClient) *Client {
+	t.Helper()
+	c, err := New(context.Background(), Options{
+		EndpointURL: "https://bedrock-runtime.us-east-1.amazonaws.com",
+		AWSConfig:   staticConfig(), HTTPClient: httpClient, MaxAttempts: 1, Direct: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // FuzzChunkPath feeds arbitrary bytes as an InvokeModelWithResponseStream
 // body through the SDK's reader, the cut detector and the Anthropic codec.
 // Whatever the bytes, the stream must end, with every failure a
