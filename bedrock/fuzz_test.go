@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"sync/atomic"
 	"testing"
 
@@ -102,4 +103,64 @@ func FuzzChunkPath(f *testing.F) {
 			t.Fatalf("clean end after %T, not the final Metadata", last)
 		}
 	})
+}
+
+// FuzzDirectChunkPath feeds arbitrary bytes as a response body to both
+// transports. The direct one must end every stream like FuzzChunkPath's
+// invariant asks, and agree with the SDK path: the same events, then the
+// same class of failure (or both a clean end).
+func FuzzDirectChunkPath(f *testing.F) {
+	whole := bytes.Join(claudeFrames(f, "Hello", " world"), nil)
+	f.Add(whole)
+	f.Add(whole[:len(whole)-7])
+	f.Add(whole[:40])
+	f.Add(append(bytes.Join(claudeFrames(f, "a")[:3], nil), exceptionFrame(f, "throttlingException", `{"message":"slow"}`)...))
+	f.Add(append(bytes.Join(claudeFrames(f, "a")[:3], nil), frame(f, nil, ":message-type", "error", ":error-code", "E")...))
+	f.Add(chunkFrame(f, `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`))
+	f.Add(frame(f, []byte(`{"p":"x","bytes":"e30="}`), ":message-type", "event", ":event-type", "chunk"))
+	f.Add(chunkFrame(f, `not json`))
+	f.Add([]byte{0, 0, 0, 16, 0, 0, 0, 0})
+	f.Add([]byte{})
+	var current atomic.Pointer[[]byte]
+	sdk := memoryClient(f, swappedBody{&current}, Invoke)
+	direct := directMemoryClient(f, swappedBody{&current})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		current.Store(&body)
+		want, wantErr := collect(sdk, textRequest("x"))
+		got, err := collect(direct, textRequest("x"))
+		if err != nil {
+			var e *rockstream.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T %v is not a *rockstream.Error", err, err)
+			}
+		} else if _, ok := got[len(got)-1].(rockstream.Metadata); !ok {
+			t.Fatalf("clean end after %T, not the final Metadata", got[len(got)-1])
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("events differ:\n direct %v\n sdk    %v", got, want)
+		}
+		// A frame that is both malformed and short may be reported either
+		// way: the SDK parses headers as it reads (and takes an EOF inside
+		// them for the end of the stream), the direct reader reads the
+		// whole frame and checks it first.
+		if !malformedOrShort(err, wantErr) && (class(err) != class(wantErr) ||
+			errors.Is(err, rockstream.ErrIncomplete) != errors.Is(wantErr, rockstream.ErrIncomplete)) {
+			t.Fatalf("errors differ:\n direct %v\n sdk    %v", err, wantErr)
+		}
+	})
+}
+
+// malformedOrShort reports whether one error is a protocol error and the
+// other an incomplete stream.
+func malformedOrShort(a, b error) bool {
+	short := func(err error) bool { return errors.Is(err, rockstream.ErrIncomplete) }
+	return class(a) == rockstream.ClassProtocol && short(b) || class(b) == rockstream.ClassProtocol && short(a)
+}
+
+func class(err error) rockstream.ErrorClass {
+	var e *rockstream.Error
+	if errors.As(err, &e) {
+		return e.Class
+	}
+	return ""
 }
