@@ -105,9 +105,29 @@ func TestEncodeGolden(t *testing.T) {
 	}
 }
 
-// describe writes one event per line, for golden files.
+// describe writes one event per line, for golden files, naming only the
+// fields the OpenAI dialect carries.
 func describe(w io.Writer, ev rockstream.Event) {
-	fmt.Fprintf(w, "%T %+v\n", ev, ev)
+	switch e := ev.(type) {
+	case rockstream.MessageStart:
+		fmt.Fprintf(w, "MessageStart id=%s model=%s\n", e.ID, e.Model)
+	case rockstream.BlockStart:
+		fmt.Fprintf(w, "BlockStart %d %s id=%s name=%s\n", e.Index, e.Type, e.ToolUseID, e.Name)
+	case rockstream.TextDelta:
+		fmt.Fprintf(w, "TextDelta %d %q\n", e.Index, e.Text)
+	case rockstream.ReasoningDelta:
+		fmt.Fprintf(w, "ReasoningDelta %d %q\n", e.Index, e.Text)
+	case rockstream.ToolInputDelta:
+		fmt.Fprintf(w, "ToolInputDelta %d %q\n", e.Index, e.PartialJSON)
+	case rockstream.BlockStop:
+		fmt.Fprintf(w, "BlockStop %d\n", e.Index)
+	case rockstream.MessageStop:
+		fmt.Fprintf(w, "MessageStop %s\n", e.StopReason)
+	case rockstream.Metadata:
+		fmt.Fprintf(w, "Metadata input=%d output=%d cache_read=%d\n", e.Usage.InputTokens, e.Usage.OutputTokens, e.Usage.CacheReadInputTokens)
+	default:
+		fmt.Fprintf(w, "%T\n", ev)
+	}
 }
 
 func TestDecodeGolden(t *testing.T) {

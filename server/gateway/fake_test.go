@@ -38,12 +38,13 @@ func (f *fakeBackend) Stream(ctx context.Context, req *rockstream.Request) iter.
 	return func(yield func(rockstream.Event, error) bool) {
 		f.calls.Add(1)
 		f.live.Add(1)
-		defer f.live.Add(-1)
 		defer func() {
 			if ctx.Err() != nil {
 				f.once.Do(func() { close(f.cancelled) })
 			}
 		}()
+		defer f.live.Add(-1) // before cancelled is closed
+
 		done := func() { yield(nil, ctx.Err()) }
 		for i := 0; ; i++ {
 			if i == f.failAt {

@@ -82,8 +82,10 @@ func TestResumeAfterCancel(t *testing.T) {
 	res := post(t, srv.URL+"/v1/messages", messagesBody)
 	id := res.Header.Get(HeaderStreamID)
 	rd := sse.NewReader(res.Body)
-	if _, err := rd.Next(); err != nil {
-		t.Fatal(err)
+	for range 3 { // all the producer will make before the hold
+		if _, err := rd.Next(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	res.Body.Close()
 	<-fb.cancelled
