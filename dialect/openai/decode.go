@@ -25,7 +25,6 @@ type ChunkDecoder struct {
 type openBlock struct {
 	kind  rockstream.BlockType // "" when none is open
 	index int
-	call  int
 }
 
 // NewChunkDecoder returns a decoder for one stream.
@@ -90,11 +89,11 @@ func (d *ChunkDecoder) Flush(dst []rockstream.Event) []rockstream.Event {
 
 func (d *ChunkDecoder) delta(dst []rockstream.Event, delta Delta) []rockstream.Event {
 	if r := delta.ReasoningContent; r != nil && *r != "" {
-		dst = d.open(dst, rockstream.BlockThinking, 0, "", "")
+		dst = d.open(dst, rockstream.BlockThinking, "", "")
 		dst = append(dst, rockstream.ReasoningDelta{Index: d.cur.index, Text: *r})
 	}
 	if t := delta.Content; t != nil && *t != "" {
-		dst = d.open(dst, rockstream.BlockText, 0, "", "")
+		dst = d.open(dst, rockstream.BlockText, "", "")
 		dst = append(dst, rockstream.TextDelta{Index: d.cur.index, Text: *t})
 	}
 	for _, tc := range delta.ToolCalls {
@@ -104,7 +103,7 @@ func (d *ChunkDecoder) delta(dst []rockstream.Event, delta Delta) []rockstream.E
 		}
 		idx, seen := d.calls[tc.Index]
 		if !seen {
-			dst = d.open(dst, rockstream.BlockToolUse, tc.Index, tc.ID, name)
+			dst = d.open(dst, rockstream.BlockToolUse, tc.ID, name)
 			idx = d.cur.index
 			d.calls[tc.Index] = idx
 		}
@@ -116,12 +115,12 @@ func (d *ChunkDecoder) delta(dst []rockstream.Event, delta Delta) []rockstream.E
 }
 
 // open makes a block of kind current, closing the one before.
-func (d *ChunkDecoder) open(dst []rockstream.Event, kind rockstream.BlockType, call int, id, name string) []rockstream.Event {
+func (d *ChunkDecoder) open(dst []rockstream.Event, kind rockstream.BlockType, id, name string) []rockstream.Event {
 	if d.cur.kind == kind && kind != rockstream.BlockToolUse {
 		return dst
 	}
 	dst = d.close(dst)
-	d.cur = openBlock{kind: kind, index: d.blocks, call: call}
+	d.cur = openBlock{kind: kind, index: d.blocks}
 	d.blocks++
 	return append(dst, rockstream.BlockStart{Index: d.cur.index, Type: kind, ToolUseID: id, Name: name})
 }
