@@ -36,9 +36,13 @@ func newDirectStream(body io.ReadCloser, codec dialect.Codec, onChunk func([]byt
 }
 
 // next reads frames until one carries events. A cancelled ctx aborts the
-// request's body read, so a blocked Next returns.
-func (s *directStream) next(_ context.Context, dst []rockstream.Event) ([]rockstream.Event, error) {
+// request's body read, so a blocked Next returns; checking it per frame
+// also stops a stream whose frames are already buffered.
+func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rockstream.Event, error) {
 	for {
+		if err := ctx.Err(); err != nil {
+			return dst, err
+		}
 		m, err := s.r.Next()
 		switch {
 		case err == io.EOF:
