@@ -11,16 +11,21 @@ func BenchmarkStreamDecodeChunk(b *testing.B) {
 	start := []byte(`{"type":"message_start","message":{"id":"msg_bdrk_01","type":"message","role":"assistant","model":"claude","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":28,"output_tokens":1}}}`)
 	blk := []byte(`{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`)
 	delta := []byte(`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Here is a token"}}`)
-	d := NewStreamDecoder()
-	evs, _ := d.Decode(nil, start)
-	evs, _ = d.Decode(evs, blk)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(delta)))
-	for b.Loop() {
-		var err error
-		if evs, err = d.Decode(evs[:0], delta); err != nil {
-			b.Fatal(err)
-		}
+	for _, path := range []string{"fast", "encoding-json"} {
+		b.Run(path, func(b *testing.B) {
+			d := NewStreamDecoder()
+			d.reflectOnly = path == "encoding-json"
+			evs, _ := d.Decode(nil, start)
+			evs, _ = d.Decode(evs, blk)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(delta)))
+			for b.Loop() {
+				var err error
+				if evs, err = d.Decode(evs[:0], delta); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -43,6 +43,7 @@ type wireError struct {
 // an open block of their kind, nothing after message_stop.
 type StreamDecoder struct {
 	started, stopped, done bool
+	reflectOnly            bool // tests compare the fast path against encoding/json
 	open                   map[int]rockstream.BlockType
 	startUsage             rockstream.Usage
 	outputTokens           int
@@ -59,10 +60,24 @@ func (d *StreamDecoder) Done() bool { return d.done }
 // Decode appends the events chunk carries to dst. A "ping" carries none;
 // an "error" chunk is returned as a *rockstream.Error.
 func (d *StreamDecoder) Decode(dst []rockstream.Event, chunk []byte) ([]rockstream.Event, error) {
+	if !d.reflectOnly {
+		if i, delta, ok := parseFastDelta(chunk); ok {
+			if err := d.admit("content_block_delta"); err != nil {
+				return dst, err
+			}
+			return d.blockDelta(dst, i, delta)
+		}
+	}
 	var c wireChunk
 	if err := json.Unmarshal(chunk, &c); err != nil {
 		return dst, fmt.Errorf("anthropic: malformed chunk: %w", err)
 	}
+	return d.decode(dst, &c)
+}
+
+// decode checks that c can follow the chunks before it and appends its
+// events.
+func (d *StreamDecoder) decode(dst []rockstream.Event, c *wireChunk) ([]rockstream.Event, error) {
 	if c.Type == "ping" {
 		return dst, nil
 	}
@@ -70,21 +85,25 @@ func (d *StreamDecoder) Decode(dst []rockstream.Event, chunk []byte) ([]rockstre
 		e := streamError(c.Error)
 		return dst, e
 	}
-	if d.done {
-		return dst, fmt.Errorf("anthropic: %q chunk after message_stop", c.Type)
-	}
-	if c.Type != "message_start" && !d.started {
-		return dst, fmt.Errorf("anthropic: %q chunk before message_start", c.Type)
+	if err := d.admit(c.Type); err != nil {
+		return dst, err
 	}
 	switch c.Type {
 	case "message_start":
-		return d.messageStart(dst, &c)
+		return d.messageStart(dst, c)
 	case "content_block_start":
-		return d.blockStart(dst, &c)
+		return d.blockStart(dst, c)
 	case "content_block_delta":
-		return d.blockDelta(dst, &c)
+		i, err := d.index(c)
+		if err != nil {
+			return dst, err
+		}
+		if c.Delta == nil {
+			return dst, fmt.Errorf("anthropic: content_block_delta without delta")
+		}
+		return d.blockDelta(dst, i, *c.Delta)
 	case "content_block_stop":
-		i, err := d.index(&c)
+		i, err := d.index(c)
 		if err != nil {
 			return dst, err
 		}
@@ -174,38 +193,43 @@ func (d *StreamDecoder) blockStart(dst []rockstream.Event, c *wireChunk) ([]rock
 	return dst, nil
 }
 
-func (d *StreamDecoder) blockDelta(dst []rockstream.Event, c *wireChunk) ([]rockstream.Event, error) {
-	i, err := d.index(c)
-	if err != nil {
-		return dst, err
+// admit checks that a chunk of type typ may come now: after message_start
+// and before the end.
+func (d *StreamDecoder) admit(typ string) error {
+	if d.done {
+		return fmt.Errorf("anthropic: %q chunk after message_stop", typ)
 	}
-	if c.Delta == nil {
-		return dst, fmt.Errorf("anthropic: content_block_delta without delta")
+	if typ != "message_start" && !d.started {
+		return fmt.Errorf("anthropic: %q chunk before message_start", typ)
 	}
+	return nil
+}
+
+func (d *StreamDecoder) blockDelta(dst []rockstream.Event, i int, delta wireDelta) ([]rockstream.Event, error) {
 	typ, ok := d.open[i]
 	if !ok {
 		return dst, fmt.Errorf("anthropic: delta for block %d, which is not open", i)
 	}
-	want := deltaBlockType(c.Delta.Type)
+	want := deltaBlockType(delta.Type)
 	if want == "" {
 		return dst, nil // citations_delta and later kinds carry nothing neutral
 	}
 	if want != typ {
-		return dst, fmt.Errorf("anthropic: %s in %s block %d", c.Delta.Type, typ, i)
+		return dst, fmt.Errorf("anthropic: %s in %s block %d", delta.Type, typ, i)
 	}
-	switch c.Delta.Type {
+	switch delta.Type {
 	case "text_delta":
-		return append(dst, rockstream.TextDelta{Index: i, Text: c.Delta.Text}), nil
+		return append(dst, rockstream.TextDelta{Index: i, Text: delta.Text}), nil
 	case "input_json_delta":
 		var s string
-		if c.Delta.PartialJSON != nil {
-			s = *c.Delta.PartialJSON
+		if delta.PartialJSON != nil {
+			s = *delta.PartialJSON
 		}
 		return append(dst, rockstream.ToolInputDelta{Index: i, PartialJSON: s}), nil
 	case "thinking_delta":
-		return append(dst, rockstream.ReasoningDelta{Index: i, Text: c.Delta.Thinking}), nil
+		return append(dst, rockstream.ReasoningDelta{Index: i, Text: delta.Thinking}), nil
 	}
-	return append(dst, rockstream.SignatureDelta{Index: i, Signature: c.Delta.Signature}), nil
+	return append(dst, rockstream.SignatureDelta{Index: i, Signature: delta.Signature}), nil
 }
 
 func (d *StreamDecoder) index(c *wireChunk) (int, error) {

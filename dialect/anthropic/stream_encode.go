@@ -49,11 +49,6 @@ type (
 		Index        int       `json:"index"`
 		ContentBlock wireBlock `json:"content_block"`
 	}
-	blockDeltaChunk struct {
-		Type  string `json:"type"`
-		Index int    `json:"index"`
-		Delta any    `json:"delta"`
-	}
 	blockStopChunk struct {
 		Type  string `json:"type"`
 		Index int    `json:"index"`
@@ -74,22 +69,6 @@ type (
 		Type    string                     `json:"type"`
 		Metrics *dialect.InvocationMetrics `json:"amazon-bedrock-invocationMetrics,omitempty"`
 	}
-	textDelta struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
-	}
-	inputJSONDelta struct {
-		Type        string `json:"type"`
-		PartialJSON string `json:"partial_json"`
-	}
-	thinkingDelta struct {
-		Type     string `json:"type"`
-		Thinking string `json:"thinking"`
-	}
-	signatureDelta struct {
-		Type      string `json:"type"`
-		Signature string `json:"signature"`
-	}
 )
 
 func (e *eventEncoder) emit(typ string, v any) error {
@@ -98,6 +77,16 @@ func (e *eventEncoder) emit(typ string, v any) error {
 		return fmt.Errorf("anthropic: encoding %s: %w", typ, err)
 	}
 	e.out = append(e.out, chunk{typ: typ, data: b})
+	return nil
+}
+
+// emitDelta adds a content_block_delta chunk, written without reflection
+// (the same bytes json.Marshal gives; see delta_fast_test.go): deltas are nearly every
+// chunk of a stream. Each chunk gets its own slice, since callers may keep
+// it.
+func (e *eventEncoder) emitDelta(index int, kind, s string) error {
+	b := make([]byte, 0, len(deltaPrefix)+len(deltaType)+len(kind)+len(s)+32)
+	e.out = append(e.out, chunk{typ: "content_block_delta", data: appendDeltaChunk(b, index, kind, s)})
 	return nil
 }
 
@@ -131,22 +120,22 @@ func (e *eventEncoder) encode(ev rockstream.Event) error {
 		if err := e.ensureBlock(ev.Index, rockstream.BlockText); err != nil {
 			return err
 		}
-		return e.emit("content_block_delta", blockDeltaChunk{"content_block_delta", ev.Index, textDelta{"text_delta", ev.Text}})
+		return e.emitDelta(ev.Index, "text_delta", ev.Text)
 	case rockstream.ToolInputDelta:
 		if b, ok := e.blocks[ev.Index]; !ok || b.typ != rockstream.BlockToolUse || b.closed {
 			return fmt.Errorf("anthropic: tool input for block %d, which is not an open tool_use block", ev.Index)
 		}
-		return e.emit("content_block_delta", blockDeltaChunk{"content_block_delta", ev.Index, inputJSONDelta{"input_json_delta", ev.PartialJSON}})
+		return e.emitDelta(ev.Index, "input_json_delta", ev.PartialJSON)
 	case rockstream.ReasoningDelta:
 		if err := e.ensureBlock(ev.Index, rockstream.BlockThinking); err != nil {
 			return err
 		}
-		return e.emit("content_block_delta", blockDeltaChunk{"content_block_delta", ev.Index, thinkingDelta{"thinking_delta", ev.Text}})
+		return e.emitDelta(ev.Index, "thinking_delta", ev.Text)
 	case rockstream.SignatureDelta:
 		if err := e.ensureBlock(ev.Index, rockstream.BlockThinking); err != nil {
 			return err
 		}
-		return e.emit("content_block_delta", blockDeltaChunk{"content_block_delta", ev.Index, signatureDelta{"signature_delta", ev.Signature}})
+		return e.emitDelta(ev.Index, "signature_delta", ev.Signature)
 	case rockstream.BlockStop:
 		b, ok := e.blocks[ev.Index]
 		if ok && b.closed {
