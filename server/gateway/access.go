@@ -108,7 +108,7 @@ func (g *Gateway) preflight(w http.ResponseWriter, r *http.Request) {
 	}
 	g.cors(w, r)
 	h := w.Header()
-	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
 	if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
 		h.Set("Access-Control-Allow-Headers", req)
 	}

@@ -133,6 +133,7 @@ func Register(mux *http.ServeMux, opts Options) *Gateway {
 	mux.Handle("POST /v1/messages", g.access(anthropicDialect{}, g.messages))
 	mux.Handle("GET /v1/models", g.access(nil, g.models))
 	mux.Handle("GET /v1/streams/{id}", g.access(nil, g.resume))
+	mux.Handle("DELETE /v1/streams/{id}", g.access(nil, g.stop))
 	mux.HandleFunc("OPTIONS /v1/", g.preflight)
 	return g
 }

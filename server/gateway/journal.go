@@ -37,6 +37,7 @@ type journal struct {
 var (
 	errReaderLeft = errors.New("gateway: the reader disconnected")
 	errExpired    = errors.New("gateway: resume window expired")
+	errStopped    = errors.New("gateway: the client stopped the stream")
 )
 
 func newJournal(id string, d dialect, max int, cancel context.CancelCauseFunc) *journal {
@@ -217,4 +218,18 @@ func (s *journalStore) clear() {
 		j.cancel(errShutdown)
 		delete(s.m, id)
 	}
+}
+
+// stop cancels a stream's producer at its client's request and forgets
+// the journal; false if there is no such stream.
+func (s *journalStore) stop(id string) bool {
+	s.mu.Lock()
+	j, ok := s.m[id]
+	delete(s.m, id)
+	s.mu.Unlock()
+	if !ok {
+		return false
+	}
+	j.cancel(errStopped)
+	return true
 }

@@ -88,6 +88,9 @@ func causeError(cause error) *rockstream.Error {
 	switch {
 	case errors.Is(cause, errShutdown):
 		return shutdownError()
+	case errors.Is(cause, errStopped):
+		return &rockstream.Error{Class: rockstream.ClassInterrupted, StatusCode: http.StatusBadGateway,
+			Message: "The stream was stopped by its client.", Err: cause}
 	case errors.Is(cause, errReaderLeft), errors.Is(cause, errExpired):
 		return &rockstream.Error{Class: rockstream.ClassInterrupted, StatusCode: http.StatusBadGateway,
 			Message: "The stream was stopped after its reader disconnected.", Err: cause}
@@ -162,4 +165,17 @@ func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 		return
 	}
 	g.follow(w, r.Context(), j, after)
+}
+
+// stop serves DELETE /v1/streams/{id}: the client's Stop. Under the Finish
+// policy a stream outlives its reader so it can resume; this ends it and
+// its upstream request at once.
+func (g *Gateway) stop(w http.ResponseWriter, r *http.Request, d dialect) {
+	if !g.journals.stop(r.PathValue("id")) {
+		writeError(w, d, &rockstream.Error{Class: rockstream.ClassNotFound, StatusCode: http.StatusNotFound,
+			Message: "No stream " + r.PathValue("id") + " to stop: it never existed or has ended.",
+			Err:     &openai.ParamError{Param: "id", Code: "stream_not_found"}})
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
