@@ -280,3 +280,15 @@ func TestDirectStreamOneByteAtATime(t *testing.T) {
 		t.Errorf("error %v after %d chunks, want io.EOF after 7", err, chunks)
 	}
 }
+
+// The SDK's endpoint rules refuse a region that cannot be a host label;
+// with Direct that surfaces from New.
+func TestDirectInvalidRegion(t *testing.T) {
+	t.Parallel()
+	cfg := staticConfig()
+	cfg.Region = "us east 1"
+	_, err := New(context.Background(), Options{AWSConfig: cfg, Direct: true})
+	if e := asError(t, err); e.Class != rockstream.ClassValidation || !strings.Contains(e.Message, "endpoint") {
+		t.Errorf("error %+v, want a validation error about the endpoint", e)
+	}
+}
