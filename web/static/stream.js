@@ -75,6 +75,15 @@ export async function streamMessage(body, opts) {
   });
   if (!first.ok) throw await errorFromResponse(first);
   streamId = first.headers.get(STREAM_ID_HEADER) || "";
+  if (streamId && signal) {
+    // Stop means stop: a server that keeps streams alive for resuming
+    // would otherwise let the model run on after the reader left.
+    signal.addEventListener("abort", () => {
+      if (finished) return;
+      doFetch(base + "/v1/streams/" + encodeURIComponent(streamId), { method: "DELETE", headers, keepalive: true })
+        .catch(() => {});
+    }, { once: true });
+  }
 
   let res = first;
   let lastError = null;

@@ -156,9 +156,9 @@ test("an in-band error event ends the stream with APIError, after the text befor
   assert.equal(rec.text, "The quick");
 });
 
-test("aborting stops without reconnecting", async () => {
+test("aborting stops the server's stream without reconnecting", async () => {
   const controller = new AbortController();
-  let calls = 0;
+  const calls = [];
   const rec = recorder();
   const p = streamMessage({ model: "m", messages: [] }, {
     signal: controller.signal,
@@ -168,7 +168,8 @@ test("aborting stops without reconnecting", async () => {
     },
     backoffMs: 1,
     fetch: async (url, init) => {
-      calls++;
+      calls.push([init.method || "GET", url]);
+      if (init.method === "DELETE") return new Response(null, { status: 204 });
       // A body that never ends, cancelled by the signal like fetch does.
       const frames = stream(words).slice(0, 4);
       const b = new ReadableStream({
@@ -181,7 +182,7 @@ test("aborting stops without reconnecting", async () => {
     },
   });
   await assert.rejects(p, (err) => err.name === "AbortError");
-  assert.equal(calls, 1);
+  assert.deepEqual(calls, [["POST", "/v1/messages"], ["DELETE", "/v1/streams/s1"]]);
   assert.equal(rec.text, "The");
 });
 
