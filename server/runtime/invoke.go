@@ -45,10 +45,13 @@ func (h *handler) invokeStream(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// chunkEncoder wraps a family's chunk encoder into chunk events.
+// chunkEncoder wraps a family's chunk encoder into chunk events. The
+// frames' payloads share one buffer, valid until the next call.
 type chunkEncoder struct {
-	enc    dialect.StreamEncoder
-	chunks [][]byte
+	enc      dialect.StreamEncoder
+	chunks   [][]byte
+	payloads []byte
+	ends     []int
 }
 
 func (c *chunkEncoder) encode(dst []frame, ev rockstream.Event) ([]frame, error) {
@@ -68,8 +71,15 @@ func (c *chunkEncoder) flush(dst []frame) ([]frame, error) {
 }
 
 func (c *chunkEncoder) frames(dst []frame) []frame {
+	c.payloads, c.ends = c.payloads[:0], c.ends[:0]
 	for _, chunk := range c.chunks {
-		dst = append(dst, frame{eventType: "chunk", payload: wire.ChunkPayload(nil, chunk)})
+		c.payloads = wire.ChunkPayload(c.payloads, chunk)
+		c.ends = append(c.ends, len(c.payloads))
+	}
+	start := 0
+	for _, end := range c.ends {
+		dst = append(dst, frame{eventType: "chunk", payload: c.payloads[start:end:end]})
+		start = end
 	}
 	return dst
 }

@@ -1,0 +1,90 @@
+package runtime
+
+import (
+	"bytes"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/rockstream/rockstream/server/internal/wire"
+)
+
+// flushLog is a ResponseWriter that records what reached it: bytes, one
+// entry per flush (the bytes written since the last), and deadlines.
+type flushLog struct {
+	header    http.Header
+	buf       bytes.Buffer
+	flushes   [][]byte
+	deadlines []time.Time
+}
+
+func (f *flushLog) Header() http.Header         { return f.header }
+func (f *flushLog) WriteHeader(int)             {}
+func (f *flushLog) Write(p []byte) (int, error) { return f.buf.Write(p) }
+func (f *flushLog) FlushError() error {
+	f.flushes = append(f.flushes, bytes.Clone(f.buf.Bytes()))
+	f.buf.Reset()
+	return nil
+}
+func (f *flushLog) SetWriteDeadline(t time.Time) error {
+	f.deadlines = append(f.deadlines, t)
+	return nil
+}
+
+func TestWriteFramesFlushesEachEventOnce(t *testing.T) {
+	log := &flushLog{header: http.Header{}}
+	ew := newEventWriter(log, time.Minute)
+	fw := wire.NewFrameWriter(ew, wire.InvokeStream, time.Minute)
+	events := [][]frame{
+		{{"chunk", []byte(`{"bytes":"YQ=="}`)}},
+		{{"chunk", []byte(`{"bytes":"Yg=="}`)}, {"chunk", []byte(`{"bytes":"Yw=="}`)}, {"chunk", []byte(`{"bytes":"ZA=="}`)}},
+		{{"chunk", []byte(`{"bytes":"ZQ=="}`)}},
+	}
+	for i, frames := range events {
+		if err := writeFrames(fw, ew, frames); err != nil {
+			t.Fatal(err)
+		}
+		if len(log.flushes) != i+1 {
+			t.Fatalf("after event %d: %d flushes, want %d", i, len(log.flushes), i+1)
+		}
+		if log.buf.Len() != 0 {
+			t.Fatalf("event %d left %d bytes unflushed", i, log.buf.Len())
+		}
+		flushed := log.flushes[i]
+		for _, f := range frames {
+			if !bytes.Contains(flushed, f.payload) {
+				t.Errorf("event %d: flush lacks %s", i, f.payload)
+			}
+		}
+		if n := bytes.Count(flushed, []byte(":event-type")); n != len(frames) {
+			t.Errorf("event %d: flush holds %d frames, want %d", i, n, len(frames))
+		}
+		// A deadline bounds each event's writes and is cleared after them.
+		last := log.deadlines[len(log.deadlines)-1]
+		if !last.IsZero() {
+			t.Errorf("event %d: deadline %v left armed", i, last)
+		}
+	}
+	// One set and one clear per event, however many frames it has.
+	if len(log.deadlines) != 2*len(events) {
+		t.Errorf("%d deadline changes for %d events, want %d", len(log.deadlines), len(events), 2*len(events))
+	}
+}
+
+func TestChunkFramesShareOneBuffer(t *testing.T) {
+	c := &chunkEncoder{chunks: [][]byte{[]byte(`{"a":1}`), []byte(`{"b":2}`)}}
+	frames := c.frames(nil)
+	if len(frames) != 2 {
+		t.Fatalf("%d frames, want 2", len(frames))
+	}
+	for i, want := range []string{"eyJhIjoxfQ==", "eyJiIjoyfQ=="} {
+		if !bytes.HasPrefix(frames[i].payload, []byte(`{"bytes":"`+want+`","p":"`)) {
+			t.Errorf("frame %d payload %s", i, frames[i].payload)
+		}
+	}
+	// Appending to one payload must not overwrite the next.
+	_ = append(frames[0].payload, "xxxxxxxx"...)
+	if !bytes.HasPrefix(frames[1].payload, []byte(`{"bytes":"eyJiIjoyfQ==`)) {
+		t.Errorf("frame 1 overwritten: %s", frames[1].payload)
+	}
+}
