@@ -31,7 +31,7 @@ type direct struct {
 	endpoint url.URL
 	headers  http.Header // extra headers the endpoint rules ask for
 	region   string
-	// Exactly one of bearer and creds is set, chosen as the SDK chooses.
+	// At most one of bearer and creds is set, chosen as the SDK chooses.
 	bearer bearer.TokenProvider
 	creds  aws.CredentialsProvider
 	signer *v4.Signer

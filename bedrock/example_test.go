@@ -153,3 +153,32 @@ func ExampleClient_StreamText() {
 	// Two puppies met two kittens.
 	// error: <nil>
 }
+
+// Options.Direct reads InvokeModelWithResponseStream without the SDK's
+// operation stack, for processes that relay many streams; events, errors
+// and retries are the same.
+func ExampleOptions_direct() {
+	srv := fakeBedrock()
+	defer srv.Close()
+	c, err := bedrock.New(context.Background(), bedrock.Options{
+		EndpointURL: srv.URL,
+		HTTPClient:  srv.Client(),
+		AWSConfig: &aws.Config{
+			Region:      "us-east-1",
+			Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+		},
+		Direct: true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	resp, err := c.StreamText(context.Background(), story, func(text string) { fmt.Print(text) })
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Printf("\n%s after %d tokens\n", resp.StopReason, resp.Usage.OutputTokens)
+	// Output:
+	// Two puppies met two kittens.
+	// end_turn after 6 tokens
+}
