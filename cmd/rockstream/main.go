@@ -1,7 +1,8 @@
 // Command rockstream streams foundation-model answers from Amazon Bedrock,
 // or from its local Bedrock Runtime when no AWS credentials are configured,
-// to the terminal; it also runs that runtime (serve), lists models (models)
-// and holds conversations (chat). Run rockstream -h for usage.
+// to the terminal; it also runs that runtime and the gateway (serve), lists
+// models (models), holds conversations (chat) and measures streaming under
+// load (bench). Run rockstream -h for usage.
 package main
 
 import (
