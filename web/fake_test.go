@@ -62,6 +62,21 @@ func (g *fakeGateway) register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/models", g.models)
 	mux.HandleFunc("POST /v1/messages", g.messages)
 	mux.HandleFunc("GET /v1/streams/{id}", g.resume)
+	mux.HandleFunc("DELETE /v1/streams/{id}", g.stop)
+}
+
+// stop is the client's Stop: it ends the stream at once, as the gateway's
+// DELETE /v1/streams/{id} does.
+func (g *fakeGateway) stop(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	s := g.streams[r.PathValue("id")]
+	g.mu.Unlock()
+	if s == nil {
+		writeAPIError(w, http.StatusNotFound, "not_found_error", "No stream "+r.PathValue("id")+".")
+		return
+	}
+	s.cancel()
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // fakeModels is what GET /v1/models lists, in OpenAI's list shape.

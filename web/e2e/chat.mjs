@@ -179,9 +179,12 @@ try {
   const atStop = await lastTurn();
   await sleep(1500);
   const later = await lastTurn();
+  // The stopped stream is the last POST the wire saw; Stop also sends a
+  // DELETE for it.
+  const lastPost = (l) => l.wire.findLast((e) => e.method === "POST");
   const serverLog = await waitFor("the server to see the cancel", async () => {
     const l = await testLog();
-    const done = l.wire.at(-1)?.finished && l.server.at(-1)?.state !== "running";
+    const done = lastPost(l)?.finished && l.server.at(-1)?.state !== "running";
     return done ? l : null;
   }, 15000);
   out.stop = {
@@ -189,7 +192,8 @@ try {
     lengthAtStop: atStop.text.length,
     lengthLater: later.text.length,
     metrics: later.metrics,
-    wire: serverLog.wire.at(-1),
+    wire: lastPost(serverLog),
+    deleted: serverLog.wire.some((e) => e.method === "DELETE" && e.status === 204),
     server: serverLog.server.at(-1),
     stopHidden: await page.$eval("#stop", (b) => b.hidden),
   };
