@@ -26,16 +26,21 @@ func ChunkBytes(dst, payload []byte) ([]byte, error) {
 		m, err := base64.StdEncoding.Decode(dst, enc)
 		return dst[:m], err
 	}
-	var v struct {
-		Bytes []byte `json:"bytes"`
-	}
-	if err := json.Unmarshal(payload, &v); err != nil {
+	// A map keeps the member names exact and lets a repeated key win last,
+	// as the SDK's deserializer reads them; a struct would match "Bytes" too.
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &members); err != nil {
 		return dst[:0], err
 	}
-	if v.Bytes == nil {
+	raw, ok := members["bytes"]
+	if !ok {
 		return dst[:0], ErrNoBytes
 	}
-	return append(dst[:0], v.Bytes...), nil
+	var b []byte
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return dst[:0], err
+	}
+	return append(dst[:0], b...), nil
 }
 
 // scanBytes finds the string value of "bytes" when it is written plainly:
@@ -58,6 +63,10 @@ func scanBytes(p []byte) ([]byte, bool) {
 	rest = rest[2:]
 	end := bytes.IndexByte(rest, '"')
 	if end < 0 || bytes.IndexByte(rest[:end], '\\') >= 0 {
+		return nil, false
+	}
+	// A second "bytes" key would win; leave that to encoding/json.
+	if bytes.Contains(rest[end:], bytesKey) {
 		return nil, false
 	}
 	return rest[:end], true

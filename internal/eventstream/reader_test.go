@@ -165,6 +165,15 @@ func TestChunkBytesFallsBackToJSON(t *testing.T) {
 	if _, err := ChunkBytes(nil, []byte(`{"p":"x"}`)); !errors.Is(err, ErrNoBytes) {
 		t.Errorf("missing bytes: %v", err)
 	}
+	// Member names are exact and the last of a repeated key wins, as the
+	// SDK reads them.
+	if _, err := ChunkBytes(nil, []byte(`{"Bytes":"`+enc+`"}`)); !errors.Is(err, ErrNoBytes) {
+		t.Errorf(`"Bytes" was taken for "bytes": %v`, err)
+	}
+	other := base64.StdEncoding.EncodeToString([]byte(`{"b":2}`))
+	if got, err := ChunkBytes(nil, []byte(`{"bytes":"`+enc+`","bytes":"`+other+`"}`)); err != nil || string(got) != `{"b":2}` {
+		t.Errorf("repeated key: %q, %v", got, err)
+	}
 }
 
 // FuzzReader feeds arbitrary streams to the reader; whatever it accepts,
