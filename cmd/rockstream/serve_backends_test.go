@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -63,10 +64,10 @@ func ask(t *testing.T, url string, args ...string) string {
 // backend answered.
 const upstreamScript = `{"answers":[{"model":"meta\\.llama","text":"The upstream answered this one."}]}`
 
-// TestServeOpenAIAndRoutes puts serve --backend openai, and serve --routes,
-// in front of another serve's OpenAI endpoint, and streams through them
-// over the Bedrock wire.
-func TestServeOpenAIAndRoutes(t *testing.T) {
+// TestServeInFrontOfServe puts serve --backend openai, serve --routes and
+// serve --backend bedrock in front of another serve (its OpenAI endpoint,
+// its Bedrock Runtime), and streams through them over the Bedrock wire.
+func TestServeInFrontOfServe(t *testing.T) {
 	t.Parallel()
 	upstream, _ := serve(t, nil, fast, "--script", writeFile(t, "script.json", upstreamScript))
 	front, fw := serve(t, nil, "--backend", "openai", "--upstream", upstream+"/v1")
@@ -87,6 +88,41 @@ func TestServeOpenAIAndRoutes(t *testing.T) {
 	}
 	if got, want := ask(t, routed, "hello"), builtinAnswer(t, "hello"); got != want {
 		t.Errorf("routes: Claude got %q, want this server's builtin answer", got)
+	}
+
+	apiRoutes := writeFile(t, "api-routes.json", `{"meta.*":"converse"}`)
+	relay, _ := serve(t, nil, "--backend", "bedrock", "--endpoint-url", upstream, "--api-routes", apiRoutes)
+	if got, want := ask(t, relay, "hello"), builtinAnswer(t, "hello"); got != want {
+		t.Errorf("bedrock backend: %q, want the upstream's builtin answer %q", got, want)
+	}
+	if got := ask(t, relay, "--model", llama, "--max-tokens", "512", "hello"); got != "The upstream answered this one." {
+		t.Errorf("bedrock backend, Llama over ConverseStream upstream: %q", got)
+	}
+}
+
+// TestServeShutdownEndsGatewayStreams stops serve while an OpenAI stream
+// is open: the stream ends with an error chunk saying the server is
+// shutting down, and serve exits 0.
+func TestServeShutdownEndsGatewayStreams(t *testing.T) {
+	t.Parallel()
+	url, w := serve(t, nil, "--pace", "ttft=0s,tps=5")
+	body := `{"model":"` + defaultModel + `","stream":true,"messages":[{"role":"user","content":"` + puppies + `"}]}`
+	resp, err := http.Post(url+"/v1/chat/completions", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("%s, Content-Type %q", resp.Status, resp.Header.Get("Content-Type"))
+	}
+	first := make([]byte, 1)
+	if _, err := io.ReadFull(resp.Body, first); err != nil {
+		t.Fatal(err)
+	}
+	stopServe(t, w)
+	rest, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(rest), "shutting down") {
+		t.Errorf("the stream did not end with the shutdown error:\n%s", rest)
 	}
 }
 
