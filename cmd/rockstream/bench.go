@@ -36,9 +36,13 @@ then checked against the builtin model's answer.
 and runs the same load straight at the runtime and through the gateway in
 --rounds interleaved rounds, reporting the added time to first token and
 inter-token gap (p50 and p99, median over rounds).
+`
 
-The exit code is 1 when a stream failed or a stream's text differed from the
-expected answer.`
+const benchExits = `  0    every stream completed (and carried the expected answer)
+  1    a stream failed or differed from the expected answer, or bench could not start
+  2    bad flags or arguments
+  130  Ctrl-C (SIGINT) stopped the run; the report covers the streams so far
+`
 
 // labPrompt is the workshop lab's prompt, bench's default.
 const labPrompt = "Tell me a story about two puppies and two kittens who became best friends:"
@@ -174,7 +178,7 @@ func runBench(ctx context.Context, c *cli, args []string) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var f benchFlags
 	f.register(fs)
-	positional, code, done := c.parseFlags(fs, args, func() string { return helpText(fs, benchUsage, benchAbout) })
+	positional, code, done := c.parseFlags(fs, args, func() string { return commandHelp(fs, benchUsage, benchAbout, benchExits) })
 	if done {
 		return code
 	}

@@ -134,9 +134,22 @@ func (c *cli) fail(cmd string, err error) int {
 	return exitFailed
 }
 
+// answerExits are the exit codes of the commands that stream answers.
+const answerExits = "" +
+	"  0    the answer finished (or stopped at --max-tokens or a stop sequence)\n" +
+	"  1    the request or the stream failed\n" +
+	"  2    bad flags or arguments\n" +
+	"  130  Ctrl-C (SIGINT) stopped an answer; what was printed is kept\n"
+
 // helpText assembles -h output: usage lines, description, the flags with
-// their environment variables, and the exit codes.
+// their environment variables, and the exit codes of a command that
+// streams answers.
 func helpText(fs *flag.FlagSet, usage, about string) string {
+	return commandHelp(fs, usage, about, answerExits)
+}
+
+// commandHelp is helpText with the command's own exit codes.
+func commandHelp(fs *flag.FlagSet, usage, about, exits string) string {
 	var b strings.Builder
 	b.WriteString("Usage:\n")
 	for _, u := range strings.Split(usage, "\n") {
@@ -145,11 +158,7 @@ func helpText(fs *flag.FlagSet, usage, about string) string {
 	b.WriteString("\n" + about + "\n\nFlags (each also set by the environment variable in brackets):\n")
 	printFlags(&b, fs)
 	b.WriteString("  -h, --help\n        show this help\n")
-	b.WriteString("\nExit codes:\n" +
-		"  0    the answer finished (or stopped at --max-tokens or a stop sequence)\n" +
-		"  1    the request or the stream failed\n" +
-		"  2    bad flags or arguments\n" +
-		"  130  Ctrl-C (SIGINT) stopped an answer; what was printed is kept\n")
+	b.WriteString("\nExit codes:\n" + exits)
 	return b.String()
 }
 

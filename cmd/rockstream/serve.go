@@ -55,6 +55,11 @@ The gateway endpoints take the keys of --api-key and the file's apiKeys
 (Authorization: Bearer or x-api-key), and require one on any address beyond
 loopback.`
 
+const serveExits = `  0    stopped by Ctrl-C (SIGINT) or SIGTERM
+  1    could not start: the address, a file or the backend failed
+  2    bad flags or arguments
+`
+
 // runServe serves until ctx ends.
 func runServe(ctx context.Context, c *cli, args []string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -67,7 +72,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
 	var bf backendFlags
 	bf.register(fs)
-	positional, code, done := c.parseFlags(fs, args, func() string { return helpText(fs, serveUsage, serveAbout) })
+	positional, code, done := c.parseFlags(fs, args, func() string { return commandHelp(fs, serveUsage, serveAbout, serveExits) })
 	if done {
 		return code
 	}
