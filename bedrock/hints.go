@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/dialect/family"
 )
 
 // addHint appends what to do about e to its message, for the failures
@@ -41,15 +42,13 @@ func ProfileID(model, region string) string {
 	if strings.HasPrefix(model, "arn:") {
 		return model
 	}
-	for _, p := range profilePrefixes {
+	for _, p := range family.ProfilePrefixes {
 		if strings.HasPrefix(model, p) {
 			return model
 		}
 	}
 	return geography(region) + model
 }
-
-var profilePrefixes = []string{"us.", "eu.", "apac.", "global.", "us-gov.", "jp.", "au.", "ca."}
 
 // geography is the inference-profile prefix for region.
 func geography(region string) string {

@@ -77,9 +77,9 @@ func ForRequest(modelID string, body []byte) (dialect.Codec, error) {
 	return c, nil
 }
 
-// regionPrefixes are the geography prefixes of cross-region inference
+// ProfilePrefixes are the geography prefixes of cross-region inference
 // profile IDs.
-var regionPrefixes = []string{"us.", "eu.", "apac.", "global.", "us-gov.", "jp.", "au.", "ca."}
+var ProfilePrefixes = []string{"us.", "eu.", "apac.", "global.", "us-gov.", "jp.", "au.", "ca."}
 
 // BaseModelID strips an ARN down to its resource ID and an inference
 // profile's geography prefix, leaving the foundation model ID:
@@ -91,7 +91,7 @@ func BaseModelID(id string) string {
 			id = id[i+1:]
 		}
 	}
-	for _, p := range regionPrefixes {
+	for _, p := range ProfilePrefixes {
 		if strings.HasPrefix(id, p) {
 			return id[len(p):]
 		}
