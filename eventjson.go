@@ -1,6 +1,7 @@
 package rockstream
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -96,7 +97,14 @@ func MarshalEvent(ev Event) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("rockstream: cannot marshal event %T", ev)
 	}
-	return json.Marshal(j)
+	// People read these lines: keep <, > and & as they are.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(j); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalEvent decodes one event from rockstream's event JSON.

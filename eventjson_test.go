@@ -66,3 +66,10 @@ func FuzzUnmarshalEvent(f *testing.F) {
 		}
 	})
 }
+
+func TestEventJSONKeepsMarkupReadable(t *testing.T) {
+	b, _ := MarshalEvent(TextDelta{Text: "<b>&</b>"})
+	if string(b) != `{"type":"text_delta","index":0,"text":"<b>&</b>"}` {
+		t.Errorf("got %s", b)
+	}
+}

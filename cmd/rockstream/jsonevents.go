@@ -7,8 +7,9 @@ import (
 	"github.com/rockstream/rockstream"
 )
 
-// The --json shapes: each neutral event with a snake_case "type" and its
-// fields in snake_case; durations in milliseconds.
+// The --json outcome line; events use rockstream's event JSON
+// (rockstream.MarshalEvent). Fields in snake_case, durations in
+// milliseconds.
 
 type usageJSON struct {
 	InputTokens           int `json:"input_tokens"`
@@ -33,58 +34,6 @@ type errorJSON struct {
 	InStream     bool   `json:"in_stream"`
 }
 
-type messageStartJSON struct {
-	Type      string    `json:"type"`
-	ID        string    `json:"id,omitempty"`
-	Model     string    `json:"model,omitempty"`
-	RequestID string    `json:"request_id,omitempty"`
-	Usage     usageJSON `json:"usage"`
-}
-
-type blockStartJSON struct {
-	Type      string `json:"type"`
-	Index     int    `json:"index"`
-	BlockType string `json:"block_type"`
-	ToolUseID string `json:"tool_use_id,omitempty"`
-	Name      string `json:"name,omitempty"`
-	Data      string `json:"data,omitempty"`
-}
-
-type textJSON struct {
-	Type  string `json:"type"`
-	Index int    `json:"index"`
-	Text  string `json:"text"`
-}
-
-type toolInputJSON struct {
-	Type        string `json:"type"`
-	Index       int    `json:"index"`
-	PartialJSON string `json:"partial_json"`
-}
-
-type signatureJSON struct {
-	Type      string `json:"type"`
-	Index     int    `json:"index"`
-	Signature string `json:"signature"`
-}
-
-type blockStopJSON struct {
-	Type  string `json:"type"`
-	Index int    `json:"index"`
-}
-
-type messageStopJSON struct {
-	Type         string `json:"type"`
-	StopReason   string `json:"stop_reason"`
-	StopSequence string `json:"stop_sequence,omitempty"`
-}
-
-type metadataJSON struct {
-	Type    string      `json:"type"`
-	Usage   usageJSON   `json:"usage"`
-	Metrics metricsJSON `json:"metrics"`
-}
-
 type outcomeLineJSON struct {
 	Type               string      `json:"type"`
 	Kind               string      `json:"kind"`
@@ -95,33 +44,6 @@ type outcomeLineJSON struct {
 	LatencyMS          int64       `json:"latency_ms"`
 	RequestID          string      `json:"request_id,omitempty"`
 	Error              *errorJSON  `json:"error,omitempty"`
-}
-
-// eventJSON is the --json line for ev.
-func eventJSON(ev rockstream.Event) any {
-	switch e := ev.(type) {
-	case rockstream.MessageStart:
-		return messageStartJSON{"message_start", e.ID, e.Model, e.RequestID, toUsageJSON(e.Usage)}
-	case rockstream.BlockStart:
-		return blockStartJSON{"block_start", e.Index, string(e.Type), e.ToolUseID, e.Name, e.Data}
-	case rockstream.TextDelta:
-		return textJSON{"text_delta", e.Index, e.Text}
-	case rockstream.ToolInputDelta:
-		return toolInputJSON{"tool_input_delta", e.Index, e.PartialJSON}
-	case rockstream.ReasoningDelta:
-		return textJSON{"reasoning_delta", e.Index, e.Text}
-	case rockstream.SignatureDelta:
-		return signatureJSON{"signature_delta", e.Index, e.Signature}
-	case rockstream.BlockStop:
-		return blockStopJSON{"block_stop", e.Index}
-	case rockstream.MessageStop:
-		return messageStopJSON{"message_stop", string(e.StopReason), e.StopSequence}
-	case rockstream.Metadata:
-		return metadataJSON{"metadata", toUsageJSON(e.Usage), toMetricsJSON(e.Metrics)}
-	}
-	return struct {
-		Type string `json:"type"`
-	}{"unknown"}
 }
 
 // outcomeJSON is the final --json line.

@@ -44,19 +44,27 @@ func (p *textPrinter) endLine() error {
 	return err
 }
 
-// jsonPrinter writes one JSON object per line (NDJSON): each event with a
-// "type" field, then an "outcome" line.
+// jsonPrinter writes one JSON object per line (NDJSON): each event in
+// rockstream's event JSON, then an "outcome" line.
 type jsonPrinter struct {
+	w   io.Writer
 	enc *json.Encoder
 }
 
 func newJSONPrinter(w io.Writer) *jsonPrinter {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	return &jsonPrinter{enc: enc}
+	return &jsonPrinter{w: w, enc: enc}
 }
 
-func (p *jsonPrinter) event(ev rockstream.Event) error { return p.enc.Encode(eventJSON(ev)) }
+func (p *jsonPrinter) event(ev rockstream.Event) error {
+	b, err := rockstream.MarshalEvent(ev)
+	if err != nil {
+		return err
+	}
+	_, err = p.w.Write(append(b, '\n'))
+	return err
+}
 
 func (p *jsonPrinter) outcome(o rockstream.Outcome) error { return p.enc.Encode(outcomeJSON(o)) }
 
