@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/rockstream/rockstream"
 )
 
@@ -49,23 +48,25 @@ func ExceptionType(s Stream, code string) string {
 
 // FrameWriter writes one event-stream response: headers on the first
 // frame (so a failure before it can still be an HTTP error), then one
-// flushed frame per event, each under its own write deadline.
+// flushed frame per event, each written under a write deadline (see
+// writeDeadline). Frames between Hold and Release share one flush.
 type FrameWriter struct {
-	w       http.ResponseWriter
-	rc      *http.ResponseController
-	enc     *eventstream.Encoder
-	buf     bytes.Buffer
-	kind    Stream
-	timeout time.Duration
-	started bool
+	w        http.ResponseWriter
+	rc       *http.ResponseController
+	deadline *writeDeadline
+	buf      []byte // the frame being written, reused
+	kind     Stream
+	started  bool
+	holding  bool // frames wait for Release's flush
 	// Header, if set, adds response headers when the stream commits.
 	Header func(http.Header)
 }
 
 // NewFrameWriter returns a writer for stream kind on w. writeTimeout bounds
-// each frame's write; zero means no bound.
+// each frame's write; zero means no bound. Close must follow.
 func NewFrameWriter(w http.ResponseWriter, kind Stream, writeTimeout time.Duration) *FrameWriter {
-	return &FrameWriter{w: w, rc: http.NewResponseController(w), enc: eventstream.NewEncoder(), kind: kind, timeout: writeTimeout}
+	rc := http.NewResponseController(w)
+	return &FrameWriter{w: w, rc: rc, deadline: newWriteDeadline(w, rc, writeTimeout), kind: kind}
 }
 
 // Started reports whether the response headers have been sent.
@@ -90,7 +91,8 @@ func (fw *FrameWriter) Start() {
 
 // Event writes one event frame.
 func (fw *FrameWriter) Event(eventType string, payload []byte) error {
-	return fw.write(fw.message(eventType, payload, ":event-type", "event"), false)
+	fw.buf = appendFrame(fw.buf[:0], eventMessage, eventType, payload)
+	return fw.write(fw.buf)
 }
 
 // Exception writes the exception frame for err, after which the stream
@@ -99,58 +101,65 @@ func (fw *FrameWriter) Exception(err error) error {
 	e := rockstream.AsError(err)
 	exType := ExceptionType(fw.kind, Code(e))
 	code := string(exType[0]-'a'+'A') + exType[1:]
-	return fw.write(fw.message(exType, body(e, code, false), ":exception-type", "exception"), false)
+	fw.buf = appendFrame(fw.buf[:0], exceptionMessage, exType, body(e, code, false))
+	return fw.write(fw.buf)
 }
 
 // WriteHalf writes the first half of an exception frame, as a connection
 // cut mid-frame would leave it. The caller then aborts the connection.
 func (fw *FrameWriter) WriteHalf() error {
-	msg := fw.message("internalServerException", []byte(`{"message":"connection aborted"}`), ":exception-type", "exception")
-	return fw.write(msg, true)
+	fw.buf = appendFrame(fw.buf[:0], exceptionMessage, "internalServerException", []byte(`{"message":"connection aborted"}`))
+	return fw.write(fw.buf[:len(fw.buf)/2])
+}
+
+// Hold makes the frames written until Release go out with one flush: the
+// frames of one event (an Anthropic message_delta and message_stop) need
+// not reach the client one by one.
+func (fw *FrameWriter) Hold() { fw.holding = true }
+
+// Release flushes the frames written since Hold.
+func (fw *FrameWriter) Release() error {
+	if !fw.holding {
+		return nil
+	}
+	fw.holding = false
+	if !fw.started {
+		return nil
+	}
+	if err := fw.deadline.begin(); err != nil {
+		return err
+	}
+	defer fw.deadline.end()
+	return ignoreUnsupported(fw.rc.Flush())
 }
 
 // Close clears the write deadline so the connection can serve another
-// request.
+// request, and stops the FrameWriter's timer, which would otherwise touch
+// the response after the handler returned.
 func (fw *FrameWriter) Close() {
-	_ = fw.rc.SetWriteDeadline(time.Time{})
+	fw.deadline.close()
 }
 
-func (fw *FrameWriter) message(typ string, payload []byte, typeHeader, messageType string) eventstream.Message {
-	var m eventstream.Message
-	m.Headers.Set(typeHeader, eventstream.StringValue(typ))
-	m.Headers.Set(":content-type", eventstream.StringValue("application/json"))
-	m.Headers.Set(":message-type", eventstream.StringValue(messageType))
-	m.Payload = payload
-	return m
-}
-
-func (fw *FrameWriter) write(m eventstream.Message, half bool) error {
-	fw.buf.Reset()
-	if err := fw.enc.Encode(&fw.buf, m); err != nil {
+func (fw *FrameWriter) write(frame []byte) error {
+	fw.Start()
+	if err := fw.deadline.begin(); err != nil {
 		return err
 	}
-	frame := fw.buf.Bytes()
-	if half {
-		frame = frame[:len(frame)/2]
-	}
-	fw.Start()
-	if fw.timeout > 0 {
-		if err := fw.rc.SetWriteDeadline(time.Now().Add(fw.timeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			return err
-		}
-	}
+	defer fw.deadline.end()
 	if _, err := fw.w.Write(frame); err != nil {
 		return err
 	}
-	if err := fw.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return err
+	if fw.holding {
+		return nil
 	}
-	if fw.timeout > 0 {
-		// The deadline bounds this write only: left armed, it would cut a
-		// stream whose model is silent for longer than the timeout.
-		_ = fw.rc.SetWriteDeadline(time.Time{})
+	return ignoreUnsupported(fw.rc.Flush())
+}
+
+func ignoreUnsupported(err error) error {
+	if errors.Is(err, http.ErrNotSupported) {
+		return nil
 	}
-	return nil
+	return err
 }
 
 // padAlphabet is what Bedrock's "p" padding field is a prefix of.
