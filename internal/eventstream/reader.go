@@ -20,6 +20,11 @@ const (
 	minMessage = preludeLen + crcLen
 	// DefaultMaxMessage bounds a message; Bedrock keeps chunks far below it.
 	DefaultMaxMessage = 16 << 20
+	// firstBuffer is the buffer's first size: a typical chunk frame (a
+	// few hundred bytes) fits. It is small because a reader lives as long
+	// as its stream, and a relay holds thousands of mostly idle streams;
+	// larger messages grow it.
+	firstBuffer = 1 << 10
 )
 
 // ErrChecksum reports a prelude or message CRC that does not match.
@@ -70,7 +75,7 @@ type Reader struct {
 
 // NewReader returns a Reader over r.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{r: r, buf: make([]byte, 0, 4096), headers: make([]Header, 0, 4)}
+	return &Reader{r: r, headers: make([]Header, 0, 4)}
 }
 
 // Next reads one message. It returns io.EOF when the stream ends cleanly
@@ -97,7 +102,7 @@ func (r *Reader) Next() (Message, error) {
 		return Message{}, &LengthError{Total: total, Headers: hlen}
 	}
 	if cap(r.buf) < int(total) {
-		r.buf = make([]byte, 0, max(int(total), 2*cap(r.buf)))
+		r.buf = make([]byte, 0, max(int(total), 2*cap(r.buf), firstBuffer))
 	}
 	buf := r.buf[:total]
 	copy(buf, prelude[:])

@@ -201,3 +201,24 @@ func FuzzReader(f *testing.F) {
 		_, _ = ChunkBytes(nil, m.Payload)
 	})
 }
+
+// A reader lives as long as its stream: its buffer starts at the size of
+// a typical chunk frame and grows only for larger messages.
+func TestReaderBufferStartsSmallAndGrows(t *testing.T) {
+	small := chunkFrame(t, `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}`)
+	big := frame(t, map[string]string{":event-type": "chunk"}, strings.Repeat("x", 5000))
+	r := NewReader(bytes.NewReader(append(append(bytes.Clone(small), big...), small...)))
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	if c := cap(r.buf); c > firstBuffer {
+		t.Errorf("buffer of %d bytes after a %d-byte frame, want at most %d", c, len(small), firstBuffer)
+	}
+	m, err := r.Next()
+	if err != nil || len(m.Payload) != 5000 {
+		t.Fatalf("large frame: %d bytes, %v", len(m.Payload), err)
+	}
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+}
