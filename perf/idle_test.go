@@ -15,13 +15,23 @@ import (
 )
 
 // idleHeader makes the builtin model all but silent: its first token at
-// once, then one every 20 seconds. A fully silent stream
-// (X-Rockstream-Fault: silence=…,after=1) is reset by the servers 30
-// seconds after its last frame, because the per-frame write deadline
-// (server/internal/wire) stays armed after the write; a token every 20s
-// keeps re-arming it. Memory per stream is the same either way.
+// once, then one every 20 seconds. Memory per stream is the same as with
+// a fully silent model, which envIdleSilent selects.
 var idleHeader = http.Header{
 	builtin.HeaderPace: {"ttft=0s,tps=0.05,jitter=0"},
+}
+
+// envIdleSilent (a duration such as "45s") makes the model fall silent
+// after its first frame and holds the streams that long before measuring:
+// longer than the servers' 30-second write timeout, it checks that a
+// silent stream keeps its connection (a write deadline left armed would
+// reset it), and every stream cut counts as failed.
+const envIdleSilent = "ROCKSTREAM_PERF_IDLE_SILENT"
+
+// silentHeader makes the model send its first frame and fall silent.
+var silentHeader = http.Header{
+	builtin.HeaderPace:  {"ttft=0s,tps=0"},
+	builtin.HeaderFault: {"silence=30m,after=1"},
 }
 
 // BenchmarkIdleStreams holds N streams open through the gateway while
@@ -37,7 +47,15 @@ func BenchmarkIdleStreams(b *testing.B) {
 
 func holdIdle(b *testing.B, n int) {
 	ctx := context.Background()
-	rig, err := StartRig(RigOptions{Header: idleHeader})
+	header, silence := idleHeader, time.Second
+	if v := os.Getenv(envIdleSilent); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatalf("%s: %v", envIdleSilent, err)
+		}
+		header, silence = silentHeader, d
+	}
+	rig, err := StartRig(RigOptions{Header: header})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,7 +82,10 @@ func holdIdle(b *testing.B, n int) {
 		h.Release()
 		b.Fatal(err)
 	}
-	time.Sleep(time.Second)
+	time.Sleep(silence)
+	if os.Getenv(envIdleSilent) != "" && h.Failed.Load() > 0 {
+		b.Errorf("%d silent streams cut within %v; first: %v", h.Failed.Load(), silence, h.Err())
+	}
 	live, err := rig.Gateway.Stats(ctx, true)
 	if err != nil {
 		b.Fatal(err)
