@@ -102,8 +102,8 @@ func (d *writeDeadline) end() {
 		return
 	}
 	if d.perFrame || time.Until(d.until) <= d.timeout/2 {
-		// The timer may have found the stream busy; the next write would
-		// re-arm anyway.
+		// Half spent: clear it now, as the timer would have done had the
+		// stream not been busy; the next write arms a fresh one.
 		_ = d.set(time.Time{})
 	}
 }
