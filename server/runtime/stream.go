@@ -29,8 +29,7 @@ type frameEncoder interface {
 func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream.Request, kind wire.Stream, enc frameEncoder, header func(http.Header)) {
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	ew := newEventWriter(w, h.writeTimeout)
-	fw := wire.NewFrameWriter(ew, kind, h.writeTimeout)
+	fw := wire.NewFrameWriter(w, kind, h.writeTimeout)
 	fw.Header = header
 	defer fw.Close()
 
@@ -57,7 +56,7 @@ func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream
 			failure = internalError("encoding %T: %v", ev, err)
 			break
 		}
-		if gone = writeFrames(fw, ew, frames); gone != nil {
+		if gone = writeFrames(fw, frames); gone != nil {
 			break
 		}
 	}
@@ -73,7 +72,7 @@ func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream
 		failure = internalError("The model's answer ended before its final event.")
 	case failure == nil:
 		if frames, failure = enc.flush(frames[:0]); failure == nil {
-			if gone = writeFrames(fw, ew, frames); gone == nil {
+			if gone = writeFrames(fw, frames); gone == nil {
 				fw.Start()
 			}
 			return
@@ -104,19 +103,19 @@ func upstreamHeaders(h http.Header, start rockstream.MessageStart) {
 // throughput).
 const ResolvedModelHeader = "X-Rockstream-Resolved-Model"
 
-// writeFrames writes one event's frames; several go out with one flush.
-func writeFrames(fw *wire.FrameWriter, ew *eventWriter, frames []frame) error {
+// writeFrames writes one event's frames: several (an Anthropic
+// message_delta and message_stop) go out with one flush. Every event is
+// still flushed before the next is pulled from the backend.
+func writeFrames(fw *wire.FrameWriter, frames []frame) error {
 	if len(frames) == 1 {
 		return fw.Event(frames[0].eventType, frames[0].payload)
 	}
-	if err := ew.hold(); err != nil {
-		return err
-	}
+	fw.Hold()
 	var err error
 	for _, f := range frames {
 		if err = fw.Event(f.eventType, f.payload); err != nil {
 			break
 		}
 	}
-	return errors.Join(err, ew.release())
+	return errors.Join(err, fw.Release())
 }
