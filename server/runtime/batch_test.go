@@ -71,8 +71,8 @@ func TestWriteFramesFlushesEachEventOnce(t *testing.T) {
 }
 
 func TestChunkFramesShareOneBuffer(t *testing.T) {
-	c := &chunkEncoder{chunks: [][]byte{[]byte(`{"a":1}`), []byte(`{"b":2}`)}}
-	frames := c.frames(nil)
+	var c chunkFrames
+	frames := c.frames(nil, [][]byte{[]byte(`{"a":1}`), []byte(`{"b":2}`)})
 	if len(frames) != 2 {
 		t.Fatalf("%d frames, want 2", len(frames))
 	}

@@ -53,34 +53,13 @@ func (h *handler) converseStream(w http.ResponseWriter, r *http.Request) {
 		wire.WriteError(w, err)
 		return
 	}
-	h.stream(w, r, req, wire.ConverseStream, &converseEncoder{enc: converse.NewStreamEncoder()}, nil)
+	h.stream(w, r, req, wire.ConverseStream, &framing[converse.Frame]{enc: converse.NewStreamEncoder(), out: converseFrames}, nil)
 }
 
-// converseEncoder adapts the Converse encoder's frames, padding each
-// payload with "p" as real events carry it.
-type converseEncoder struct {
-	enc    *converse.StreamEncoder
-	frames []converse.Frame
-}
-
-func (c *converseEncoder) encode(dst []frame, ev rockstream.Event) ([]frame, error) {
-	var err error
-	if c.frames, err = c.enc.Encode(c.frames[:0], ev); err != nil {
-		return dst, err
-	}
-	return c.out(dst), nil
-}
-
-func (c *converseEncoder) flush(dst []frame) ([]frame, error) {
-	var err error
-	if c.frames, err = c.enc.Flush(c.frames[:0]); err != nil {
-		return dst, err
-	}
-	return c.out(dst), nil
-}
-
-func (c *converseEncoder) out(dst []frame) []frame {
-	for _, f := range c.frames {
+// converseFrames pads each Converse event's payload with "p", as real
+// events carry it.
+func converseFrames(dst []frame, events []converse.Frame) []frame {
+	for _, f := range events {
 		dst = append(dst, frame{eventType: f.EventType, payload: wire.PadObject(f.Payload)})
 	}
 	return dst

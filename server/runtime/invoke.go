@@ -39,40 +39,23 @@ func (h *handler) invokeStream(w http.ResponseWriter, r *http.Request) {
 		wire.WriteError(w, err)
 		return
 	}
-	enc := &chunkEncoder{enc: codec.NewStreamEncoder()}
+	var cf chunkFrames
+	enc := &framing[[]byte]{enc: codec.NewStreamEncoder(), out: cf.frames}
 	h.stream(w, r, req, wire.InvokeStream, enc, func(hd http.Header) {
 		hd.Set("X-Amzn-Bedrock-Content-Type", "application/json")
 	})
 }
 
-// chunkEncoder wraps a family's chunk encoder into chunk events. The
-// frames' payloads share one buffer, valid until the next call.
-type chunkEncoder struct {
-	enc      dialect.StreamEncoder
-	chunks   [][]byte
+// chunkFrames puts each chunk of a family's model JSON into a chunk event.
+// The frames' payloads share one buffer, valid until the next call.
+type chunkFrames struct {
 	payloads []byte
 	ends     []int
 }
 
-func (c *chunkEncoder) encode(dst []frame, ev rockstream.Event) ([]frame, error) {
-	var err error
-	if c.chunks, err = c.enc.Encode(c.chunks[:0], ev); err != nil {
-		return dst, err
-	}
-	return c.frames(dst), nil
-}
-
-func (c *chunkEncoder) flush(dst []frame) ([]frame, error) {
-	var err error
-	if c.chunks, err = c.enc.Flush(c.chunks[:0]); err != nil {
-		return dst, err
-	}
-	return c.frames(dst), nil
-}
-
-func (c *chunkEncoder) frames(dst []frame) []frame {
+func (c *chunkFrames) frames(dst []frame, chunks [][]byte) []frame {
 	c.payloads, c.ends = c.payloads[:0], c.ends[:0]
-	for _, chunk := range c.chunks {
+	for _, chunk := range chunks {
 		c.payloads = wire.ChunkPayload(c.payloads, chunk)
 		c.ends = append(c.ends, len(c.payloads))
 	}

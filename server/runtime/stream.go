@@ -23,6 +23,37 @@ type frameEncoder interface {
 	flush(dst []frame) ([]frame, error)
 }
 
+// dialectEncoder is what both dialects' stream encoders are: each event
+// becomes zero or more items of T (model JSON chunks, Converse events).
+type dialectEncoder[T any] interface {
+	Encode(dst []T, ev rockstream.Event) ([]T, error)
+	Flush(dst []T) ([]T, error)
+}
+
+// framing adapts a dialect encoder to frames; out turns its items into
+// frames. The item buffer is reused from event to event.
+type framing[T any] struct {
+	enc   dialectEncoder[T]
+	out   func(dst []frame, items []T) []frame
+	items []T
+}
+
+func (f *framing[T]) encode(dst []frame, ev rockstream.Event) ([]frame, error) {
+	var err error
+	if f.items, err = f.enc.Encode(f.items[:0], ev); err != nil {
+		return dst, err
+	}
+	return f.out(dst, f.items), nil
+}
+
+func (f *framing[T]) flush(dst []frame) ([]frame, error) {
+	var err error
+	if f.items, err = f.enc.Flush(f.items[:0]); err != nil {
+		return dst, err
+	}
+	return f.out(dst, f.items), nil
+}
+
 // stream pulls req's events from the backend and writes each as it comes:
 // a slow reader slows the backend, a reader that leaves stops it. A failure
 // before the first frame is an HTTP error; after it, an exception frame.
