@@ -85,6 +85,9 @@ type chatResult struct {
 		State          string   `json:"state"`
 		Roles          []string `json:"roles"`
 		HistoryMatches bool     `json:"historyMatches"`
+		AnswerError    string   `json:"answerError"`
+		SentLength     int      `json:"sentLength"`
+		AnswerLength   int      `json:"answerLength"`
 		Stream         bool     `json:"stream"`
 	} `json:"multiTurn"`
 	Resume struct {

@@ -65,6 +65,27 @@ try {
   await context.addInitScript(() => {
     window.__csp = [];
     document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+    // Each /v1/messages POST's body and the raw text of its SSE answer, read
+    // from a clone of the response the page itself consumes, so a turn's
+    // history is checked against exactly what the page received.
+    window.__messages = [];
+    const pageFetch = window.fetch.bind(window);
+    window.fetch = async (input, init) => {
+      const url = typeof input === "string" ? input : input.url;
+      if (!url.endsWith("/v1/messages") || init?.method !== "POST") return pageFetch(input, init);
+      const entry = { body: JSON.parse(init.body), text: null, error: null };
+      window.__messages.push(entry);
+      const res = await pageFetch(input, init);
+      res.clone().text().then((raw) => {
+        let text = "";
+        for (const m of raw.matchAll(/^data: (.*)$/gm)) {
+          const ev = JSON.parse(m[1]);
+          if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") text += ev.delta.text;
+        }
+        entry.text = text;
+      }, (e) => { entry.error = String(e); });
+      return res;
+    };
   });
   const page = context.pages()[0] || (await context.newPage());
   page.on("console", (m) => m.type() === "error" && out.consoleErrors.push(m.text()));
@@ -73,25 +94,6 @@ try {
     out.dialogs++;
     d.dismiss();
   });
-  const bodies = [];
-  const answers = []; // the raw text of each /v1/messages answer, from its SSE body
-  page.on("request", (r) => {
-    if (r.url().endsWith("/v1/messages") && r.method() === "POST") bodies.push(JSON.parse(r.postData()));
-  });
-  page.on("requestfinished", async (r) => {
-    if (!r.url().endsWith("/v1/messages")) return;
-    const res = await r.response();
-    // DevTools decodes a body by its Content-Type's charset (Windows-1252
-    // without one), so this sees non-ASCII text right only with charset=utf-8.
-    const body = res ? await res.text().catch(() => "") : "";
-    let text = "";
-    for (const m of (body || "").matchAll(/^data: (.*)$/gm)) {
-      const ev = JSON.parse(m[1]);
-      if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") text += ev.delta.text;
-    }
-    answers.push(text);
-  });
-
   await page.goto(`${base}/?pace=${encodeURIComponent(PACE)}`);
   await page.waitForSelector("#model:not([disabled])");
   if (process.env.SCREENSHOT_DIR) await screenshots(page, process.env.SCREENSHOT_DIR, "empty");
@@ -144,12 +146,21 @@ try {
   // 2. A second turn carries the first as history.
   await ask("And then what happened?");
   const second = await watch();
-  const sent = bodies.at(-1);
-  await waitFor("the first answer's body", async () => answers.length >= 2, 5000).catch(() => {});
+  const messages = () => page.evaluate(() => window.__messages.map((m) => ({ ...m })));
+  await waitFor("the first answer's body", async () => {
+    const ms = await messages();
+    return ms.length >= 2 && (ms.at(-2).text !== null || ms.at(-2).error !== null);
+  }, 5000).catch(() => {});
+  const sentAll = await messages();
+  const sent = sentAll.at(-1).body;
+  const firstAnswer = sentAll.at(-2) || { error: "no first request seen" };
   out.multiTurn = {
     state: second.state,
     roles: sent.messages.map((m) => m.role),
-    historyMatches: answers.length > 0 && sent.messages[1]?.content === answers[0],
+    historyMatches: typeof firstAnswer.text === "string" && firstAnswer.text !== "" && sent.messages[1]?.content === firstAnswer.text,
+    answerError: firstAnswer.error || "",
+    sentLength: typeof sent.messages[1]?.content === "string" ? sent.messages[1].content.length : -1,
+    answerLength: firstAnswer.text?.length ?? -1,
     stream: sent.stream,
   };
 
