@@ -18,7 +18,11 @@ var (
 // decodeRequest parses and validates a Messages body. Schema violations
 // are reported first, all together; the conversation rules after them.
 func decodeRequest(body []byte, st style) (*rockstream.Request, bool, error) {
-	c := &checker{style: st}
+	return (&checker{style: st}).request(body)
+}
+
+func (c *checker) request(body []byte) (*rockstream.Request, bool, error) {
+	st := c.style
 	if !json.Valid(body) {
 		if st == firstPartyStyle {
 			return nil, false, rockstream.Validationf("There was an error parsing the body of your request.")
@@ -206,7 +210,7 @@ func (c *checker) block(p []string, raw json.RawMessage, top bool) (rockstream.B
 		return rockstream.Block{}, false
 	}
 	n := len(c.vs)
-	c.object(p, raw, blockRequired[typ], blockKeys[typ])
+	c.keys(p, m, blockRequired[typ], blockKeys[typ])
 	b := rockstream.Block{Type: rockstream.BlockType(typ)}
 	get := func(k string) string {
 		if v, ok := m[k]; ok {
