@@ -19,23 +19,38 @@ import (
 // winning as with encoding/json.
 func splitObject(raw []byte) (map[string]json.RawMessage, error) {
 	m := make(map[string]json.RawMessage)
+	err := eachMember(raw, func(key string, val []byte) error {
+		m[key] = json.RawMessage(val)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// eachMember calls fn with each of an object's members in order, stopping
+// at the first error.
+func eachMember(raw []byte, fn func(key string, val []byte) error) error {
 	i := skipSpace(raw, 1)
 	if raw[i] == '}' {
-		return m, nil
+		return nil
 	}
 	for {
 		end := skipString(raw, i)
 		key, err := unquote(raw[i:end])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		i = skipSpace(raw, end)
 		i = skipSpace(raw, i+1) // past ':'
 		end = skipValue(raw, i)
-		m[key] = json.RawMessage(raw[i:end:end])
+		if err := fn(key, raw[i:end:end]); err != nil {
+			return err
+		}
 		i = skipSpace(raw, end)
 		if raw[i] == '}' {
-			return m, nil
+			return nil
 		}
 		i = skipSpace(raw, i+1) // past ','
 	}
@@ -70,6 +85,16 @@ func unquote(raw []byte) (string, error) {
 	var s string
 	err := json.Unmarshal(raw, &s)
 	return s, err
+}
+
+// trimSpace trims JSON's whitespace (bytes.TrimSpace would also take \f
+// and \v, which JSON rejects).
+func trimSpace(raw []byte) []byte {
+	i, j := skipSpace(raw, 0), len(raw)
+	for j > i && (raw[j-1] == ' ' || raw[j-1] == '\t' || raw[j-1] == '\n' || raw[j-1] == '\r') {
+		j--
+	}
+	return raw[i:j]
 }
 
 func skipSpace(raw []byte, i int) int {

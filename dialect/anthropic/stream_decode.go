@@ -67,6 +67,9 @@ func (d *StreamDecoder) Decode(dst []rockstream.Event, chunk []byte) ([]rockstre
 			}
 			return d.blockDelta(dst, i, delta)
 		}
+		if c, ok := decodeChunkFast(chunk); ok {
+			return d.decode(dst, &c)
+		}
 	}
 	var c wireChunk
 	if err := json.Unmarshal(chunk, &c); err != nil {

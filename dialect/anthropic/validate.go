@@ -195,7 +195,7 @@ func (c *checker) keys(path []string, m map[string]json.RawMessage, required, al
 
 func (c *checker) splitObject(raw json.RawMessage) (map[string]json.RawMessage, error) {
 	if !c.reference {
-		return splitObject(bytes.TrimSpace(raw))
+		return splitObject(trimSpace(raw))
 	}
 	var m map[string]json.RawMessage
 	err := json.Unmarshal(raw, &m)
@@ -207,7 +207,7 @@ func (c *checker) array(path []string, raw json.RawMessage) ([]json.RawMessage, 
 		return nil, false
 	}
 	if !c.reference {
-		return splitArray(bytes.TrimSpace(raw)), true
+		return splitArray(trimSpace(raw)), true
 	}
 	var a []json.RawMessage
 	if err := json.Unmarshal(raw, &a); err != nil {
@@ -226,7 +226,7 @@ func (c *checker) str(path []string, raw json.RawMessage) (string, bool) {
 	if c.reference {
 		err = json.Unmarshal(raw, &s)
 	} else {
-		s, err = unquote(bytes.TrimSpace(raw))
+		s, err = unquote(trimSpace(raw))
 	}
 	if err != nil {
 		c.add(violation{path: path, kind: vOther, want: err.Error()})
