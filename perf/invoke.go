@@ -34,8 +34,7 @@ type Invoker struct {
 
 var _ bench.Driver = (*Invoker)(nil)
 
-// NewInvoker prepares the request t describes. t.Client must speak HTTP/2
-// to http:// URLs (bedrock.NewH2CClient).
+// NewInvoker prepares the request t describes.
 func NewInvoker(t bench.Target) (*Invoker, error) {
 	body, err := json.Marshal(map[string]any{
 		"anthropic_version": "bedrock-2023-05-31",
@@ -102,7 +101,8 @@ func (c *causeReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// read decodes frames until the model's message_stop.
+// read decodes frames until the model's message_stop, then reads the body
+// to its end as SDKs do, so that an HTTP/1.1 connection can be reused.
 func (c *Invoker) read(body io.Reader, onToken func(string)) error {
 	r := eventstream.NewReader(body)
 	var inner []byte
@@ -128,8 +128,12 @@ func (c *Invoker) read(body io.Reader, onToken func(string)) error {
 			return &rockstream.Error{Class: rockstream.ClassProtocol, Message: err.Error(), Err: err}
 		}
 		done, err := textOf(inner, onToken)
-		if err != nil || done {
+		if err != nil {
 			return err
+		}
+		if done {
+			_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
+			return nil
 		}
 	}
 }

@@ -29,11 +29,44 @@ func BenchmarkAddedTTFT(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	warm(b, direct, gateway)
+	addedTTFT(b, rig, direct, gateway)
+}
+
+// BenchmarkAddedTTFTFloor is BenchmarkAddedTTFT with, in the gateway's
+// place, a process that only copies bytes (RoleRelay) and the standard
+// library's reverse proxy (RoleHTTPProxy): what one more process on the
+// path costs this machine before any work is done in it, and what one more
+// Go HTTP hop costs.
+func BenchmarkAddedTTFTFloor(b *testing.B) {
+	for _, role := range []string{RoleRelay, RoleHTTPProxy} {
+		b.Run("via="+role, func(b *testing.B) { addedTTFTVia(b, role) })
+	}
+}
+
+func addedTTFTVia(b *testing.B, role string) {
+	rig := pacedRig(b, pace)
+	relay, err := Spawn(role, envUpstream+"="+rig.Runtime.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer relay.Close()
+	direct, err := NewInvoker(rig.Target(rig.Runtime.URL, 2))
+	if err != nil {
+		b.Fatal(err)
+	}
+	relayed, err := NewInvoker(rig.Target(relay.URL, 2))
+	if err != nil {
+		b.Fatal(err)
+	}
+	addedTTFT(b, rig, direct, relayed)
+}
+
+func addedTTFT(b *testing.B, rig *Rig, direct, via *Invoker) {
+	warm(b, direct, via)
 	want := builtin.Tokens(rig.Target("", 2).Request())
 	opts := bench.Options{Concurrency: 8, Requests: 200, Expected: want}
 	b.ResetTimer()
-	r, err := bench.Overhead(context.Background(), direct, gateway, b.N, opts)
+	r, err := bench.Overhead(context.Background(), direct, via, b.N, opts)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/rockstream/rockstream/bedrock"
 	"github.com/rockstream/rockstream/bench"
 )
 
@@ -50,10 +49,11 @@ func StartRig(o RigOptions) (*Rig, error) {
 		rt.Close()
 		return nil, err
 	}
-	return &Rig{Runtime: rt, Gateway: gw, header: o.Header, client: bedrock.NewH2CClient()}, nil
+	return &Rig{Runtime: rt, Gateway: gw, header: o.Header, client: newClient()}, nil
 }
 
-// Target is a request for maxTokens text pieces at url over HTTP/2.
+// Target is a request for maxTokens text pieces at url, over HTTP/2 or,
+// with EnvHTTP=1.1, HTTP/1.1.
 func (r *Rig) Target(url string, maxTokens int) bench.Target {
 	return bench.Target{URL: url, Model: Model, Prompt: Prompt, MaxTokens: maxTokens, Header: r.header, Client: r.client}
 }

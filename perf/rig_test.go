@@ -52,3 +52,41 @@ func TestRigRelaysExactAnswers(t *testing.T) {
 		t.Errorf("gateway stats = %+v", s)
 	}
 }
+
+// TestFloorRolesRelayExactAnswers checks that the processes the floor
+// benchmarks put in the gateway's place, a byte relay and the standard
+// reverse proxy, carry the runtime's streams unchanged, over HTTP/2 and
+// HTTP/1.1.
+func TestFloorRolesRelayExactAnswers(t *testing.T) {
+	for _, proto := range []string{"2", "1.1"} {
+		t.Run("http="+proto, func(t *testing.T) {
+			t.Setenv(EnvHTTP, proto)
+			rig, err := StartRig(RigOptions{Header: http.Header{builtin.HeaderPace: {"ttft=0s,tps=0"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rig.Close()
+			want := builtin.Tokens(rig.Target("", 20).Request())
+			for _, role := range []string{RoleRelay, RoleHTTPProxy} {
+				p, err := Spawn(role, envUpstream+"="+rig.Runtime.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, err := NewInvoker(rig.Target(p.URL, 20))
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := bench.Run(context.Background(), d, bench.Options{Concurrency: 3, Requests: 6, Expected: want})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Completed != 6 || r.Fidelity.Exact != 6 {
+					t.Errorf("%s: completed %d, fidelity %+v, errors %v", role, r.Completed, r.Fidelity, r.Errors)
+				}
+				if err := p.Close(); err != nil {
+					t.Errorf("%s: %v", role, err)
+				}
+			}
+		})
+	}
+}

@@ -31,6 +31,11 @@ const (
 	// SDK's event-stream reader instead of the bedrock client's direct
 	// transport; the gateway inherits it from the benchmark's environment.
 	EnvTransport = "ROCKSTREAM_PERF_TRANSPORT"
+	// EnvHTTP set to "1.1" makes both hops, load generator to gateway and
+	// gateway to runtime, HTTP/1.1 (what boto3 and the Go SDK speak to an
+	// http:// endpoint) instead of cleartext HTTP/2 (what the JS SDK
+	// speaks); the gateway inherits it from the benchmark's environment.
+	EnvHTTP = "ROCKSTREAM_PERF_HTTP"
 )
 
 // Roles a process can play.
@@ -57,6 +62,12 @@ func RunRole() (bool, error) {
 }
 
 func serveRole(role string) error {
+	switch role {
+	case RoleRelay:
+		return serveRelay()
+	case RoleHTTPProxy:
+		return serveHTTPProxy()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	backend, err := backendFor(ctx, role)
@@ -106,7 +117,7 @@ func backendFor(ctx context.Context, role string) (rockstream.Backend, error) {
 	case RoleRuntime:
 		return builtin.New(builtin.Options{}), nil
 	case RoleGateway:
-		hc := bedrock.NewH2CClient()
+		hc := newClient()
 		if h := parseHeaderLines(os.Getenv(envUpstreamHeaders)); len(h) > 0 {
 			hc.Transport = headerTransport{inner: hc.Transport, header: h}
 		}
@@ -116,6 +127,19 @@ func backendFor(ctx context.Context, role string) (rockstream.Backend, error) {
 		}, SDKTransport: os.Getenv(EnvTransport) == "sdk"})
 	}
 	return nil, fmt.Errorf("perf: unknown role %q", role)
+}
+
+// newClient is the HTTP client of the load generator and of the gateway's
+// upstream: cleartext HTTP/2, or HTTP/1.1 with EnvHTTP=1.1, keeping a
+// connection per concurrent stream.
+func newClient() *http.Client {
+	if os.Getenv(EnvHTTP) != "1.1" {
+		return bedrock.NewH2CClient()
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 4096
+	t.ForceAttemptHTTP2 = false
+	return &http.Client{Transport: t}
 }
 
 // headerLines renders h as the "Name: value" lines parseHeaderLines reads.
