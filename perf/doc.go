@@ -7,10 +7,14 @@
 //
 // The benchmarks report figures and never fail on speed:
 //
-//	BenchmarkAddedTTFT   time to first token the gateway adds (-benchtime=Nx: N rounds)
-//	BenchmarkPaced256    inter-token gap added at 256 paced streams, stalls, fidelity, gateway CPU/token
-//	BenchmarkRelayCPU    gateway CPU per relayed token, unpaced (one op = one 200-token stream)
-//	BenchmarkIdleStreams gateway memory per silent stream held open (1,000 … 20,000)
+//	BenchmarkAddedTTFT       time to first token the gateway adds (-benchtime=Nx: N rounds)
+//	BenchmarkAddedTTFTFloor  the same with a byte relay or Go's reverse proxy as the gateway
+//	BenchmarkPacedLoad       inter-token gap added at 64 and 256 paced streams, stalls, fidelity, gateway CPU/token
+//	BenchmarkRelayCPU        gateway CPU per relayed token, unpaced (one op = one stream)
+//	BenchmarkIdleStreams     gateway memory per silent stream held open (1,000 … 20,000)
+//	BenchmarkWakeRoundTrip   the machine: loopback round trip to another process after an idle gap
+//
+// ROCKSTREAM_PERF_HTTP=1.1 runs both hops over HTTP/1.1 instead of h2c.
 //
 // ROCKSTREAM_PERF_OUT=dir keeps raw rounds, JSON reports and the gateway's
 // CPU, goroutine and heap profiles. docs/benchmarks.md has the figures

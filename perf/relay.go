@@ -53,6 +53,32 @@ func serveHTTPProxy() error {
 	return nil
 }
 
+// RoleEcho writes back every byte it reads, for BenchmarkWakeRoundTrip.
+const RoleEcho = "echo"
+
+// serveEcho runs RoleEcho until stdin closes.
+func serveEcho() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("tcp://%s\n", ln.Addr())
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		ln.Close()
+	}()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return nil
+		}
+		go func() {
+			defer c.Close()
+			_, _ = io.Copy(c, c)
+		}()
+	}
+}
+
 // serveRelay runs RoleRelay until stdin closes.
 func serveRelay() error {
 	up, err := url.Parse(os.Getenv(envUpstream))

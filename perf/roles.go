@@ -67,6 +67,8 @@ func serveRole(role string) error {
 		return serveRelay()
 	case RoleHTTPProxy:
 		return serveHTTPProxy()
+	case RoleEcho:
+		return serveEcho()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
