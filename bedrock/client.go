@@ -96,7 +96,10 @@ type Client struct {
 	runtime *bedrockruntime.Client
 	control *bedrockcp.Client
 	direct  *direct // set when Options.Direct
-	log     *slog.Logger
+	// plainHTTP is the runtime client's transport for operations that
+	// answer with JSON rather than an event stream (CountTokens).
+	plainHTTP aws.HTTPClient
+	log       *slog.Logger
 	// backoff is the wait before attempt n+1; tests shorten it.
 	backoff func(n int) time.Duration
 }
@@ -125,6 +128,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 		o.BaseEndpoint = c.endpoint(o.BaseEndpoint)
 		streamHTTP = c.httpClient(o.HTTPClient, o.BaseEndpoint, &h2c)
 		o.HTTPClient = &checkedClient{inner: streamHTTP, streams: true}
+		c.plainHTTP = &checkedClient{inner: streamHTTP}
 		o.Retryer = aws.NopRetryer{}
 		o.BearerAuthSigner = bearerSigner{}
 	})

@@ -22,6 +22,12 @@ type instrumented struct {
 	next rockstream.Backend
 }
 
+// CountTokens passes counting on; a count is not a stream and is not
+// measured.
+func (in instrumented) CountTokens(ctx context.Context, req *rockstream.Request) (int, error) {
+	return rockstream.CountTokens(ctx, in.next, req)
+}
+
 func (in instrumented) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yield func(rockstream.Event, error) bool) {
 		s := in.m.begin(req.Model)

@@ -167,6 +167,12 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 	}
 }
 
+// CountTokens asks Bedrock's CountTokens for req's input tokens, with
+// req sent as its family's InvokeModel body whichever API streams it.
+func (b *Backend) CountTokens(ctx context.Context, req *rockstream.Request) (int, error) {
+	return b.invoke.CountTokens(ctx, req)
+}
+
 // streamAs streams req under another model ID, reporting it as Resolved.
 func (b *Backend) streamAs(ctx context.Context, c *client.Client, req *rockstream.Request, model string, yield func(rockstream.Event, error) bool) {
 	r := *req

@@ -242,3 +242,23 @@ func TestLeavingCancelsUpstream(t *testing.T) {
 		t.Fatal("the caller's context should be untouched")
 	}
 }
+
+// TestCountTokensThroughBedrock counts through the bedrock backend with a
+// local runtime as its Bedrock: the count is the upstream model's, for
+// the request as the backend sends it.
+func TestCountTokensThroughBedrock(t *testing.T) {
+	b := upstream(t, nil, Options{})
+	req := ask(sonnet)
+	req.System = []string{"Answer in one line."}
+	n, err := b.CountTokens(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := builtin.InputTokens(req); n != want || n == 0 {
+		t.Errorf("counted %d input tokens, the runtime's model charges %d", n, want)
+	}
+	_, err = b.CountTokens(context.Background(), ask("anthropic.claude-nothing-v9"))
+	if e := rockstream.AsError(err); e.Class != rockstream.ClassValidation || e.StatusCode != 400 {
+		t.Errorf("unknown model: %v (%+v)", err, e)
+	}
+}

@@ -1,11 +1,13 @@
 package builtin
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"unicode"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/catalog"
 )
 
 // pieces splits text into token-like pieces: each is a run of
@@ -241,4 +243,14 @@ func clip(s string, n int) string {
 		return strings.Join(w, " ")
 	}
 	return strings.Join(w[:n], " ") + "…"
+}
+
+// CountTokens counts req's input tokens as its streams report them
+// (InputTokens), without running it. A model the builtin would not
+// stream (unknown, end of life, profile only) fails as its stream would.
+func (b *Backend) CountTokens(_ context.Context, req *rockstream.Request) (int, error) {
+	if _, err := catalog.Resolve(modelOf(req)); err != nil {
+		return 0, err
+	}
+	return InputTokens(req), nil
 }

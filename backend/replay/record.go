@@ -28,6 +28,11 @@ func NewRecorder(next rockstream.Backend, dir string, log *slog.Logger) *Recorde
 
 var _ rockstream.Backend = (*Recorder)(nil)
 
+// CountTokens passes counting on to next; counts are not recorded.
+func (r *Recorder) CountTokens(ctx context.Context, req *rockstream.Request) (int, error) {
+	return rockstream.CountTokens(ctx, r.next, req)
+}
+
 // Stream passes next's stream through unchanged and records it.
 func (r *Recorder) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yield func(rockstream.Event, error) bool) {

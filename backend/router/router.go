@@ -116,9 +116,22 @@ func (r *Router) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[
 	name := r.Pick(req.Model)
 	if name == "" {
 		return func(yield func(rockstream.Event, error) bool) {
-			yield(nil, &rockstream.Error{Class: rockstream.ClassNotFound, Code: "ResourceNotFoundException", StatusCode: 404,
-				Message: fmt.Sprintf("no route for model %s and no default backend", req.Model)})
+			yield(nil, noRoute(req.Model))
 		}
 	}
 	return r.backends[name].Stream(ctx, req)
+}
+
+// CountTokens asks the backend req's model routes to, if it can count.
+func (r *Router) CountTokens(ctx context.Context, req *rockstream.Request) (int, error) {
+	name := r.Pick(req.Model)
+	if name == "" {
+		return 0, noRoute(req.Model)
+	}
+	return rockstream.CountTokens(ctx, r.backends[name], req)
+}
+
+func noRoute(model string) *rockstream.Error {
+	return &rockstream.Error{Class: rockstream.ClassNotFound, Code: "ResourceNotFoundException", StatusCode: 404,
+		Message: fmt.Sprintf("no route for model %s and no default backend", model)}
 }

@@ -93,3 +93,25 @@ func FuzzParseConfig(f *testing.F) {
 		r.Pick("anthropic.claude-3-sonnet-20240229-v1:0")
 	})
 }
+
+// counting is a backend that counts every request as its own length.
+type counting struct{ named }
+
+func (c counting) CountTokens(_ context.Context, req *rockstream.Request) (int, error) {
+	return len(req.Model), nil
+}
+
+func TestRouterCountsWithTheRoutedBackend(t *testing.T) {
+	c, _ := ParseConfig([]byte(`{"routes":[{"model":"count.*","backend":"c"},{"model":"plain.*","backend":"p"}]}`))
+	r, _ := New(c, map[string]rockstream.Backend{"c": counting{"c"}, "p": named("p")})
+	ctx := context.Background()
+	if n, err := r.CountTokens(ctx, &rockstream.Request{Model: "count.abc"}); n != 9 || err != nil {
+		t.Errorf("counting backend: %d, %v", n, err)
+	}
+	if _, err := r.CountTokens(ctx, &rockstream.Request{Model: "plain.abc"}); rockstream.AsError(err).Class != rockstream.ClassValidation {
+		t.Errorf("backend that cannot count: %v", err)
+	}
+	if _, err := r.CountTokens(ctx, &rockstream.Request{Model: "other"}); rockstream.AsError(err).Class != rockstream.ClassNotFound {
+		t.Errorf("no route: %v", err)
+	}
+}

@@ -9,7 +9,8 @@ import (
 	"github.com/rockstream/rockstream/backend/builtin"
 )
 
-// FuzzInvokeRequest sends arbitrary model IDs, operations and bodies
+// FuzzInvokeRequest sends arbitrary model IDs, operations (the invoke and
+// converse ones, and count-tokens with its envelope) and bodies
 // through the runtime's handler: it must never panic, must answer every
 // request with a status, and must keep serving a good request afterwards.
 func FuzzInvokeRequest(f *testing.F) {
@@ -19,6 +20,8 @@ func FuzzInvokeRequest(f *testing.F) {
 	f.Add("amazon.titan-text-express-v1", "invoke", `{"inputText":"hi","textGenerationConfig":{"maxTokenCount":5}}`)
 	f.Add("meta.llama3-8b-instruct-v1%3A0", "converse", `{"messages":[{"role":"user","content":[{"text":""}]}]}`)
 	f.Add("%ZZ", "invoke", "{")
+	f.Add("anthropic.claude-3-haiku-20240307-v1:0", "count-tokens", `{"input":{"invokeModel":{"body":"eyJhbnRocm9waWNfdmVyc2lvbiI6IngiLCJtYXhfdG9rZW5zIjo1LCJtZXNzYWdlcyI6W119"}}}`)
+	f.Add("meta.llama3-8b-instruct-v1:0", "count-tokens", `{"input":{"converse":{"messages":[{"role":"user","content":[{"text":"hi"}]}],"system":[{"text":"s"}]}}}`)
 	f.Add("us.anthropic.claude-3-5-haiku-20241022-v1:0", "invoke", `{"anthropic_version":"bedrock-2023-05-31","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{}}]}]}`)
 	mux := http.NewServeMux()
 	Register(mux, Options{Backend: builtin.New(builtin.Options{Pace: &builtin.Pace{}}), MaxBodyBytes: 1 << 16})

@@ -90,6 +90,7 @@ func Register(mux *http.ServeMux, o Options) {
 	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", wrap(h.invokeStream))
 	mux.Handle("POST /model/{modelId}/converse", wrap(h.converse))
 	mux.Handle("POST /model/{modelId}/converse-stream", wrap(h.converseStream))
+	mux.Handle("POST /model/{modelId}/count-tokens", wrap(h.countTokens))
 	mux.Handle("GET /foundation-models", wrap(h.listFoundationModels))
 	mux.Handle("GET /foundation-models/{modelIdentifier}", wrap(h.getFoundationModel))
 	mux.Handle("GET /inference-profiles", wrap(h.listInferenceProfiles))

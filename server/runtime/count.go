@@ -1,0 +1,84 @@
+package runtime
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/dialect/converse"
+	"github.com/rockstream/rockstream/server/internal/wire"
+)
+
+// countTokensBody is CountTokens' request: its input is a union of an
+// InvokeModel body (base64 in JSON) and the conversation part of a
+// Converse request.
+type countTokensBody struct {
+	Input *struct {
+		InvokeModel *struct {
+			Body []byte `json:"body"`
+		} `json:"invokeModel"`
+		Converse json.RawMessage `json:"converse"`
+	} `json:"input"`
+}
+
+// countTokens serves CountTokens: the input tokens the backend would
+// charge for the request, decoded exactly as InvokeModel or Converse
+// would decode it.
+func (h *handler) countTokens(w http.ResponseWriter, r *http.Request) {
+	req, err := h.decodeCount(w, r)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	n, err := rockstream.CountTokens(r.Context(), h.backend, req)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	body := []byte(`{"inputTokens":` + strconv.Itoa(n) + `}`)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
+}
+
+func (h *handler) decodeCount(w http.ResponseWriter, r *http.Request) (*rockstream.Request, error) {
+	modelID := r.PathValue("modelId")
+	raw, err := h.readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	var body countTokensBody
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return nil, rockstream.Validationf("Could not parse the request body: %v", err)
+	}
+	in := body.Input
+	switch {
+	case in == nil:
+		return nil, rockstream.Validationf("1 validation error detected: Value null at 'input' failed to satisfy constraint: Member must not be null")
+	case in.InvokeModel != nil && in.Converse != nil:
+		return nil, rockstream.Validationf("input must set exactly one of invokeModel and converse, not both")
+	case in.InvokeModel != nil:
+		if len(in.InvokeModel.Body) == 0 {
+			return nil, rockstream.Validationf("1 validation error detected: Value null at 'input.invokeModel.body' failed to satisfy constraint: Member must not be null")
+		}
+		codec, err := h.codec(modelID, in.InvokeModel.Body)
+		if err != nil {
+			return nil, err
+		}
+		req, err := codec.DecodeRequest(modelID, in.InvokeModel.Body)
+		if err != nil {
+			return nil, err
+		}
+		req.Model = modelID
+		return req, nil
+	case in.Converse != nil:
+		req, err := converse.DecodeRequest(modelID, in.Converse)
+		if err != nil {
+			return nil, err
+		}
+		req.Model = modelID
+		return req, nil
+	}
+	return nil, rockstream.Validationf("input must set one of invokeModel and converse")
+}
