@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/backend/builtin"
 	"github.com/rockstream/rockstream/server"
 	"github.com/rockstream/rockstream/server/internal/fakebackend"
@@ -134,5 +136,28 @@ func TestCountTokensNeedsACountingBackend(t *testing.T) {
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ValidationException" || !strings.Contains(apiErr.ErrorMessage(), "doesn't support counting tokens") {
 		t.Errorf("got %v, want a ValidationException", err)
+	}
+}
+
+// TestPythonCountTokens counts one request in both input forms with boto3
+// and checks both against what the builtin model charges for it.
+func TestPythonCountTokens(t *testing.T) {
+	python := requirePeer(t, "python3")
+	r := startServer(t, server.Options{Backend: builtin.New(builtin.Options{})})
+	cmd := exec.Command(python, "count_tokens.py")
+	cmd.Dir = conformanceDir("bedrock-python")
+	cmd.Env = peerEnv(r.URL)
+	run := runPeer(t, cmd, nil)
+	if run.err != nil {
+		t.Fatalf("count_tokens.py: %v\n%s", run.err, run.stderr)
+	}
+	var got struct{ InvokeModel, Converse int }
+	if err := json.Unmarshal([]byte(run.stdout), &got); err != nil {
+		t.Fatalf("count_tokens.py printed %q: %v", run.stdout, err)
+	}
+	want := builtin.InputTokens(&rockstream.Request{System: []string{"You are brief."},
+		Messages: []rockstream.Message{rockstream.UserText("Tell me a story about a lighthouse keeper.")}})
+	if got.InvokeModel != want || got.Converse != want {
+		t.Errorf("boto3 counted %+v, want %d for both", got, want)
 	}
 }
