@@ -24,11 +24,7 @@ type invokeOp struct {
 }
 
 func (c *Client) prepareInvoke(req *rockstream.Request) (operation, error) {
-	codec, err := family.ForModel(req.Model)
-	if err != nil {
-		return nil, err
-	}
-	body, err := codec.EncodeRequest(req)
+	codec, body, err := invokeBody(req)
 	if err != nil {
 		return nil, err
 	}
@@ -36,6 +32,16 @@ func (c *Client) prepareInvoke(req *rockstream.Request) (operation, error) {
 		return c.prepareDirect(req.Model, codec, body), nil
 	}
 	return &invokeOp{c: c, model: req.Model, codec: codec, body: body}, nil
+}
+
+// invokeBody encodes req as its model family's InvokeModel body.
+func invokeBody(req *rockstream.Request) (dialect.Codec, []byte, error) {
+	codec, err := family.ForModel(req.Model)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := codec.EncodeRequest(req)
+	return codec, body, err
 }
 
 func (op *invokeOp) open(ctx context.Context) (upstream, string, error) {

@@ -167,10 +167,10 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 	}
 }
 
-// CountTokens asks Bedrock's CountTokens for req's input tokens, with
-// req sent as its family's InvokeModel body whichever API streams it.
+// CountTokens asks Bedrock's CountTokens for req's input tokens, in the
+// form of the API that would stream it.
 func (b *Backend) CountTokens(ctx context.Context, req *rockstream.Request) (int, error) {
-	return b.invoke.CountTokens(ctx, req)
+	return b.clientFor(req.Model).CountTokens(ctx, req)
 }
 
 // streamAs streams req under another model ID, reporting it as Resolved.

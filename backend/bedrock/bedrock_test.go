@@ -1,8 +1,10 @@
 package bedrock
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	goruntime "runtime"
 	"strings"
@@ -24,13 +26,33 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // faultTransport adds a fault header to the first n requests and counts
 // every request that reaches the upstream.
 type faultTransport struct {
-	inner http.RoundTripper
-	fault string
-	n     int64
-	hits  atomic.Int64
+	inner  http.RoundTripper
+	fault  string
+	n      int64
+	hits   atomic.Int64
+	body   atomic.Value // the last request body, when record is set
+	record bool
+}
+
+// CloseIdleConnections lets a test's cleanup close the inner transport's
+// connections before the server's, so the server need not wait them out.
+func (f *faultTransport) CloseIdleConnections() {
+	if c, ok := f.inner.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }
 
 func (f *faultTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if f.record && r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body.Close()
+		r = r.Clone(r.Context())
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		f.body.Store(string(b))
+	}
 	if f.hits.Add(1) <= f.n {
 		r = r.Clone(r.Context())
 		r.Header.Set(builtin.HeaderFault, f.fault)
@@ -244,20 +266,28 @@ func TestLeavingCancelsUpstream(t *testing.T) {
 }
 
 // TestCountTokensThroughBedrock counts through the bedrock backend with a
-// local runtime as its Bedrock: the count is the upstream model's, for
-// the request as the backend sends it.
+// local runtime as its Bedrock, in the form of either API: the count is
+// the upstream model's, for the request as the backend sends it.
 func TestCountTokensThroughBedrock(t *testing.T) {
-	b := upstream(t, nil, Options{})
 	req := ask(sonnet)
 	req.System = []string{"Answer in one line."}
-	n, err := b.CountTokens(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
+	want := builtin.InputTokens(req)
+	var b *Backend
+	for api, form := range map[client.API]string{client.Invoke: `"invokeModel"`, client.Converse: `"converse"`} {
+		ft := &faultTransport{record: true}
+		b = upstream(t, ft, Options{Client: client.Options{API: api}})
+		n, err := b.CountTokens(context.Background(), req)
+		if err != nil {
+			t.Fatalf("%v: %v", api, err)
+		}
+		if n != want || n == 0 {
+			t.Errorf("%v: counted %d input tokens, the runtime's model charges %d", api, n, want)
+		}
+		if sent, _ := ft.body.Load().(string); !strings.Contains(sent, form) {
+			t.Errorf("%v: sent %s, want the %s form", api, sent, form)
+		}
 	}
-	if want := builtin.InputTokens(req); n != want || n == 0 {
-		t.Errorf("counted %d input tokens, the runtime's model charges %d", n, want)
-	}
-	_, err = b.CountTokens(context.Background(), ask("anthropic.claude-nothing-v9"))
+	_, err := b.CountTokens(context.Background(), ask("anthropic.claude-nothing-v9"))
 	if e := rockstream.AsError(err); e.Class != rockstream.ClassValidation || e.StatusCode != 400 {
 		t.Errorf("unknown model: %v (%+v)", err, e)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/backend/builtin"
 	"github.com/rockstream/rockstream/server"
 )
@@ -248,5 +249,32 @@ func TestEndpointURL(t *testing.T) {
 		if stdout != builtinAnswer(t, "hello")+"\n" {
 			t.Errorf("%v: stdout = %q", env, stdout)
 		}
+	}
+}
+
+// TestCount counts a prompt offline in both request forms, and as JSON,
+// and checks the number against the builtin model's charge for it.
+func TestCount(t *testing.T) {
+	t.Parallel()
+	req := &rockstream.Request{System: []string{"Be brief."},
+		Messages: []rockstream.Message{rockstream.UserText("Tell me a story about a brave cat")}}
+	want := strconv.Itoa(builtin.InputTokens(req))
+	for _, api := range []string{"invoke", "converse"} {
+		stdout, stderr, code := invocation{args: []string{"count", "--api", api, "--system", "Be brief.", "Tell me a story about a brave cat"}}.run(t)
+		if code != 0 || stdout != want+"\n" {
+			t.Errorf("--api %s: exit %d, stdout %q, want %q; stderr:\n%s", api, code, stdout, want, stderr)
+		}
+	}
+	stdout, stderr, code := invocation{args: []string{"count", "--json", "--system", "Be brief."}, stdin: "Tell me a story about a brave cat"}.run(t)
+	var line struct {
+		Model       string
+		InputTokens int
+	}
+	if err := json.Unmarshal([]byte(stdout), &line); code != 0 || err != nil || strconv.Itoa(line.InputTokens) != want || line.Model == "" {
+		t.Errorf("--json: exit %d, stdout %q (%v); stderr:\n%s", code, stdout, err, stderr)
+	}
+	stdout, stderr, code = invocation{args: []string{"count", "--model", "acme.unknown-v1", "hi"}}.run(t)
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "acme.unknown-v1") {
+		t.Errorf("unknown model: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 	}
 }

@@ -36,6 +36,7 @@ func commands() []command {
 		{name: "stream", summary: "stream the answer to a prompt (the default command)", run: runStream},
 		{name: "chat", summary: "talk with a model in the terminal, each answer streamed", run: runChat, ownsInterrupt: true},
 		{name: "models", summary: "list the models and inference profiles, marking which stream", run: runModels},
+		{name: "count", summary: "count a prompt's input tokens without running it (CountTokens)", run: runCount},
 		{name: "serve", summary: "run the local Bedrock Runtime and gateway (builtin, bedrock, openai or replay backend) until Ctrl-C", run: runServe},
 		{name: "bench", summary: "measure time to first token, token gaps, throughput and fidelity under load", run: runBench},
 	}
