@@ -161,3 +161,25 @@ func TestPythonCountTokens(t *testing.T) {
 		t.Errorf("boto3 counted %+v, want %d for both", got, want)
 	}
 }
+
+// TestNodeCountTokens counts one request in both input forms with the AWS
+// SDK for JavaScript v3, over cleartext HTTP/2, and checks both against
+// what the builtin model charges for it.
+func TestNodeCountTokens(t *testing.T) {
+	node := requirePeer(t, "node")
+	requireNodeModules(t)
+	r := startServer(t, server.Options{Backend: builtin.New(builtin.Options{})})
+	cmd := exec.Command(node, "aws.mjs", "count-tokens")
+	cmd.Dir = conformanceDir("bedrock-node")
+	cmd.Env = peerEnv(r.URL)
+	run := runPeer(t, cmd, nil)
+	if run.err != nil {
+		t.Fatalf("aws.mjs count-tokens: %v\n%s", run.err, run.stderr)
+	}
+	lines := jsonLines(t, run.stdout)
+	want := float64(builtin.InputTokens(&rockstream.Request{System: []string{"You are brief."},
+		Messages: []rockstream.Message{rockstream.UserText("Tell me a story about a lighthouse keeper.")}}))
+	if len(lines) != 2 || lines[0]["invokeModel"] != want || lines[0]["converse"] != want || lines[1]["done"] != true {
+		t.Errorf("aws.mjs printed %v, want both counts %v, then done", lines, want)
+	}
+}

@@ -2,10 +2,11 @@
 // configured only by the environment (AWS_ENDPOINT_URL_BEDROCK_RUNTIME,
 // AWS_REGION, dummy credentials). Prints one JSON line per event.
 //
-//   node aws.mjs invoke-stream|converse-stream [X-Rockstream-Fault value]
+//   node aws.mjs invoke-stream|converse-stream|count-tokens [X-Rockstream-Fault value]
 import {
   BedrockRuntimeClient,
   ConverseStreamCommand,
+  CountTokensCommand,
   InvokeModelWithResponseStreamCommand,
 } from "@aws-sdk/client-bedrock-runtime";
 
@@ -62,8 +63,38 @@ async function converseStream() {
   }
 }
 
+// countTokens counts one request in both input forms: an InvokeModel body
+// and a Converse conversation.
+async function countTokens() {
+  const system = "You are brief.";
+  const invoke = await client.send(
+    new CountTokensCommand({
+      modelId: MODEL_ID,
+      input: {
+        invokeModel: {
+          body: new TextEncoder().encode(JSON.stringify({
+            anthropic_version: "bedrock-2023-05-31",
+            max_tokens: 60,
+            system,
+            messages: [{ role: "user", content: PROMPT }],
+          })),
+        },
+      },
+    }),
+  );
+  const converse = await client.send(
+    new CountTokensCommand({
+      modelId: MODEL_ID,
+      input: { converse: { system: [{ text: system }], messages: [{ role: "user", content: [{ text: PROMPT }] }] } },
+    }),
+  );
+  emit({ event: "count", invokeModel: invoke.inputTokens, converse: converse.inputTokens });
+}
+
+const ops = { "invoke-stream": invokeStream, "converse-stream": converseStream, "count-tokens": countTokens };
+
 try {
-  await (op === "converse-stream" ? converseStream() : invokeStream());
+  await (ops[op] || invokeStream)();
   emit({ done: true });
 } catch (err) {
   emit({ error: err.name, message: err.message, status: err.$metadata?.httpStatusCode });
