@@ -6,6 +6,7 @@ import (
 
 	"github.com/anthropics/anthropic-sdk-go"
 	"github.com/anthropics/anthropic-sdk-go/option"
+	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/backend/builtin"
 )
 
@@ -92,4 +93,23 @@ func TestAnthropicErrors(t *testing.T) {
 			t.Errorf("only %d events before the error", events)
 		}
 	})
+}
+
+// TestAnthropicCountTokens counts with the SDK's Messages.CountTokens and
+// checks the answer against what the builtin model charges the request.
+func TestAnthropicCountTokens(t *testing.T) {
+	c := anthropicClient()
+	res, err := c.Messages.CountTokens(t.Context(), anthropic.MessageCountTokensParams{
+		Model:    model,
+		System:   anthropic.MessageCountTokensParamsSystemUnion{OfString: anthropic.String("Be brief.")},
+		Messages: []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(prompt))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := builtin.InputTokens(&rockstream.Request{System: []string{"Be brief."},
+		Messages: []rockstream.Message{rockstream.UserText(prompt)}})
+	if res.InputTokens != int64(want) || want == 0 {
+		t.Errorf("input tokens %d, want %d", res.InputTokens, want)
+	}
 }

@@ -86,6 +86,13 @@ async function anthropicStatus(fault) {
   return { status: 200 };
 }
 
+async function anthropicCountTokens() {
+  const res = await anthropic().messages.countTokens({
+    model, system: 'Be brief.', messages: [{ role: 'user', content: prompt }],
+  });
+  return { inputTokens: res.input_tokens };
+}
+
 const results = {
   openaiStream: await openaiStream(),
   openaiMidStreamError: await openaiMidStreamError(),
@@ -95,5 +102,6 @@ const results = {
   anthropicMidStreamError: await anthropicMidStreamError(),
   anthropicThrottled: await anthropicStatus('ThrottlingException'),
   anthropicOverloaded: await anthropicStatus('ServiceUnavailableException'),
+  anthropicCountTokens: await anthropicCountTokens(),
 };
 process.stdout.write(JSON.stringify(results) + '\n');

@@ -13,6 +13,18 @@ var (
 		"temperature", "top_p", "top_k", "stop_sequences", "tools", "tool_choice", "thinking", "metadata"}
 	firstPartyKeys = []string{"model", "stream", "max_tokens", "system", "messages", "temperature",
 		"top_p", "top_k", "stop_sequences", "tools", "tool_choice", "thinking", "metadata", "service_tier"}
+	// countKeys are those of the first-party count_tokens endpoint, which
+	// takes no max_tokens and no sampling parameters.
+	countKeys = []string{"model", "system", "messages", "tools", "tool_choice", "thinking"}
+)
+
+// keySet is the top-level keys a body must and may have.
+type keySet struct{ required, allowed []string }
+
+var (
+	bedrockBody    = keySet{[]string{"anthropic_version", "max_tokens", "messages"}, bedrockKeys}
+	firstPartyBody = keySet{[]string{"model", "max_tokens", "messages"}, firstPartyKeys}
+	countBody      = keySet{[]string{"model", "messages"}, countKeys}
 )
 
 // decodeRequest parses and validates a Messages body. Schema violations
@@ -22,6 +34,14 @@ func decodeRequest(body []byte, st style) (*rockstream.Request, bool, error) {
 }
 
 func (c *checker) request(body []byte) (*rockstream.Request, bool, error) {
+	keys := bedrockBody
+	if c.style == firstPartyStyle {
+		keys = firstPartyBody
+	}
+	return c.requestWith(body, keys)
+}
+
+func (c *checker) requestWith(body []byte, keys keySet) (*rockstream.Request, bool, error) {
 	st := c.style
 	if !json.Valid(body) {
 		if st == firstPartyStyle {
@@ -29,11 +49,7 @@ func (c *checker) request(body []byte) (*rockstream.Request, bool, error) {
 		}
 		return nil, false, malformed("#: expected type: JSONObject, found: invalid JSON")
 	}
-	required, allowed := []string{"anthropic_version", "max_tokens", "messages"}, bedrockKeys
-	if st == firstPartyStyle {
-		required, allowed = []string{"model", "max_tokens", "messages"}, firstPartyKeys
-	}
-	top, ok := c.object(nil, body, required, allowed)
+	top, ok := c.object(nil, body, keys.required, keys.allowed)
 	if !ok {
 		return nil, false, c.err()
 	}
@@ -360,7 +376,7 @@ func checkConversation(req *rockstream.Request) error {
 			return rockstream.Validationf("messages.%d: all messages must have non-empty content except for the optional final assistant message", i)
 		}
 	}
-	if th := req.Thinking; th != nil && th.BudgetTokens >= req.MaxTokens {
+	if th := req.Thinking; th != nil && req.MaxTokens > 0 && th.BudgetTokens >= req.MaxTokens {
 		return rockstream.Validationf("`max_tokens` must be greater than `thinking.budget_tokens`.")
 	}
 	return nil

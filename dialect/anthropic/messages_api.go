@@ -13,6 +13,14 @@ func FromMessagesRequest(body []byte) (req *rockstream.Request, stream bool, err
 	return decodeRequest(body, firstPartyStyle)
 }
 
+// FromCountTokensRequest parses and validates a first-party count_tokens
+// body: a Messages request without max_tokens, stream or sampling
+// parameters. Failures are as FromMessagesRequest's.
+func FromCountTokensRequest(body []byte) (*rockstream.Request, error) {
+	req, _, err := (&checker{style: firstPartyStyle}).requestWith(body, countBody)
+	return req, err
+}
+
 // ToMessagesRequest builds a first-party Messages API body for req.
 func ToMessagesRequest(req *rockstream.Request, stream bool) ([]byte, error) {
 	w, err := toWire(req)

@@ -221,5 +221,29 @@ func FuzzDecodeRequest(f *testing.F) {
 			t.Fatalf("re-decode of %s: %v", again, err)
 		}
 		_, _, _ = FromMessagesRequest(body)
+		if req, err := FromCountTokensRequest(body); err == nil && (req.Model == "" || len(req.Messages) == 0) {
+			t.Fatalf("count_tokens body %q decoded without model or messages: %+v", body, req)
+		}
 	})
+}
+
+func TestFromCountTokensRequest(t *testing.T) {
+	req, err := FromCountTokensRequest([]byte(`{"model":"claude-sonnet-4-5","system":"Be brief.","messages":[{"role":"user","content":"Hello"}],"thinking":{"type":"enabled","budget_tokens":2048}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Model != "claude-sonnet-4-5" || len(req.System) != 1 || len(req.Messages) != 1 || req.Thinking == nil {
+		t.Errorf("decoded %+v", req)
+	}
+	for body, want := range map[string]string{
+		`{"messages":[{"role":"user","content":"Hello"}]}`:                            "model: Field required",
+		`{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"Hello"}]}`: "max_tokens: Extra inputs are not permitted",
+		`{"model":"m","messages":[{"role":"user","content":"Hello"}],"stream":true}`:  "stream: Extra inputs are not permitted",
+		`{"model":"m","messages":[]}`:                                                 "at least one message",
+	} {
+		_, err := FromCountTokensRequest([]byte(body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want %q", body, err, want)
+		}
+	}
 }

@@ -131,6 +131,7 @@ func Register(mux *http.ServeMux, opts Options) *Gateway {
 	g := &Gateway{opts: opts, log: log, journals: newJournalStore(), active: map[uint64]context.CancelCauseFunc{}}
 	mux.Handle("POST /v1/chat/completions", g.access(openaiDialect{}, g.chatCompletions))
 	mux.Handle("POST /v1/messages", g.access(anthropicDialect{}, g.messages))
+	mux.Handle("POST /v1/messages/count_tokens", g.access(anthropicDialect{}, g.countTokens))
 	mux.Handle("GET /v1/models", g.access(nil, g.models))
 	mux.Handle("GET /v1/streams/{id}", g.access(nil, g.resume))
 	mux.Handle("DELETE /v1/streams/{id}", g.access(nil, g.stop))

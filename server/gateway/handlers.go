@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/rockstream/rockstream"
@@ -15,19 +16,13 @@ import (
 
 // chatCompletions serves POST /v1/chat/completions.
 func (g *Gateway) chatCompletions(w http.ResponseWriter, r *http.Request, d dialect) {
-	body, berr := readBody(r)
-	if berr != nil {
-		writeError(w, d, berr)
-		return
-	}
-	req, mode, err := openai.FromChatRequest(body)
-	if err != nil {
-		writeError(w, d, rockstream.AsError(err))
-		return
-	}
-	ctx, oerr := withOverrides(r)
-	if oerr != nil {
-		writeError(w, d, oerr)
+	var req *rockstream.Request
+	var mode openai.StreamMode
+	ctx, ok := readRequest(w, r, d, func(body []byte) (err error) {
+		req, mode, err = openai.FromChatRequest(body)
+		return err
+	})
+	if !ok {
 		return
 	}
 	if !mode.Stream {
@@ -44,19 +39,13 @@ func (g *Gateway) chatCompletions(w http.ResponseWriter, r *http.Request, d dial
 
 // messages serves POST /v1/messages, Anthropic's Messages API.
 func (g *Gateway) messages(w http.ResponseWriter, r *http.Request, d dialect) {
-	body, berr := readBody(r)
-	if berr != nil {
-		writeError(w, d, berr)
-		return
-	}
-	req, stream, err := anthropic.FromMessagesRequest(body)
-	if err != nil {
-		writeError(w, d, rockstream.AsError(err))
-		return
-	}
-	ctx, oerr := withOverrides(r)
-	if oerr != nil {
-		writeError(w, d, oerr)
+	var req *rockstream.Request
+	var stream bool
+	ctx, ok := readRequest(w, r, d, func(body []byte) (err error) {
+		req, stream, err = anthropic.FromMessagesRequest(body)
+		return err
+	})
+	if !ok {
 		return
 	}
 	if !stream {
@@ -67,6 +56,46 @@ func (g *Gateway) messages(w http.ResponseWriter, r *http.Request, d dialect) {
 	}
 	id := newStreamID()
 	g.stream(w, &streamCall{d: d, enc: &anthropicEncoder{enc: anthropic.NewSSEEncoder()}, req: req, ctx: ctx, id: id, start: time.Now()})
+}
+
+// readRequest reads r's body, hands it to parse, and applies the
+// per-request override headers. On failure it has answered in d's shape
+// and returns false.
+func readRequest(w http.ResponseWriter, r *http.Request, d dialect, parse func(body []byte) error) (context.Context, bool) {
+	body, berr := readBody(r)
+	if berr != nil {
+		writeError(w, d, berr)
+		return nil, false
+	}
+	if err := parse(body); err != nil {
+		writeError(w, d, rockstream.AsError(err))
+		return nil, false
+	}
+	ctx, oerr := withOverrides(r)
+	if oerr != nil {
+		writeError(w, d, oerr)
+		return nil, false
+	}
+	return ctx, true
+}
+
+// countTokens serves the Messages API's count_tokens: the input tokens
+// the backend would charge for the request, without running it.
+func (g *Gateway) countTokens(w http.ResponseWriter, r *http.Request, d dialect) {
+	var req *rockstream.Request
+	ctx, ok := readRequest(w, r, d, func(body []byte) (err error) {
+		req, err = anthropic.FromCountTokensRequest(body)
+		return err
+	})
+	if !ok {
+		return
+	}
+	n, err := rockstream.CountTokens(ctx, g.opts.Backend, req)
+	if err != nil {
+		writeError(w, d, rockstream.AsError(err))
+		return
+	}
+	writeJSON(w, []byte(`{"input_tokens":`+strconv.Itoa(n)+`}`))
 }
 
 // complete runs a whole answer for a non-streaming request. On failure it

@@ -49,6 +49,7 @@ func TestNodePeers(t *testing.T) {
 	type streamed struct {
 		Text, Finish string
 		OutputTokens int
+		InputTokens  int
 		Error        *string
 		Status       int
 	}
@@ -69,6 +70,11 @@ func TestNodePeers(t *testing.T) {
 		if r.Error == nil || r.Text == "" || !strings.HasPrefix(want, r.Text) {
 			t.Errorf("%s: error %v after text %q", name, r.Error, r.Text)
 		}
+	}
+	counted := builtin.InputTokens(&rockstream.Request{System: []string{"Be brief."},
+		Messages: []rockstream.Message{rockstream.UserText(prompt)}})
+	if n := got["anthropicCountTokens"].InputTokens; n != counted || n == 0 {
+		t.Errorf("anthropicCountTokens: %d input tokens, want %d", n, counted)
 	}
 	for name, status := range map[string]int{"openaiThrottled": 429, "openaiOverloaded": 503, "anthropicThrottled": 429, "anthropicOverloaded": 529} {
 		if got[name].Status != status {
