@@ -53,8 +53,10 @@ func newFakeGateway() *fakeGateway {
 	return &fakeGateway{
 		tokenDelay: 25 * time.Millisecond,
 		firstDelay: 150 * time.Millisecond,
-		grace:      time.Second,
-		streams:    make(map[string]*fakeStream),
+		// Long enough for a browser on a loaded machine to reconnect;
+		// the page's Stop ends a stream at once with DELETE.
+		grace:   10 * time.Second,
+		streams: make(map[string]*fakeStream),
 	}
 }
 

@@ -29,7 +29,9 @@ func TestChatPageAgainstServer(t *testing.T) {
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend: backend,
-				Resume:  gateway.ResumeOptions{Retention: 2 * time.Second, OnDisconnect: gateway.Finish},
+				// Retention long enough for a browser on a loaded machine
+				// to reconnect; Stop cancels at once with DELETE.
+				Resume: gateway.ResumeOptions{Retention: 10 * time.Second, OnDisconnect: gateway.Finish},
 			})
 			mux.Handle("GET /", web.Handler())
 		},
