@@ -292,6 +292,9 @@ func contentParts(raw json.RawMessage, param string) ([]ContentPart, error) {
 	if err := json.Unmarshal(raw, &parts); err != nil {
 		return nil, invalid(param, "invalid_type", "Invalid type for '%s': expected a string or an array of content parts.", param)
 	}
+	if len(parts) == 0 {
+		return nil, invalid(param, "empty_array", "Invalid '%s': empty array. Expected an array with minimum length 1, but got an empty array instead.", param)
+	}
 	return parts, nil
 }
 

@@ -75,6 +75,7 @@ func TestFromChatRequestInvalid(t *testing.T) {
 		{"no model", `{"messages":[{"role":"user","content":"hi"}]}`, "model", "missing_required_parameter"},
 		{"no messages", `{"model":"m"}`, "messages", "missing_required_parameter"},
 		{"empty messages", `{"model":"m","messages":[]}`, "messages", "empty_array"},
+		{"empty content parts", `{"model":"m","messages":[{"role":"user","content":[]}]}`, "messages[0].content", "empty_array"},
 		{"only system", `{"model":"m","messages":[{"role":"system","content":"x"}]}`, "messages", "invalid_value"},
 		{"bad role", `{"model":"m","messages":[{"role":"robot","content":"hi"}]}`, "messages[0].role", "invalid_value"},
 		{"tool without id", `{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"tool","content":"x"}]}`, "messages[1].tool_call_id", "missing_required_parameter"},
