@@ -16,6 +16,12 @@ func (h *handler) decodeConverse(w http.ResponseWriter, r *http.Request) (*rocks
 	if err != nil {
 		return nil, err
 	}
+	return decodeConverseBody(modelID, body)
+}
+
+// decodeConverseBody decodes a Converse body (or its conversation part) for
+// modelID.
+func decodeConverseBody(modelID string, body []byte) (*rockstream.Request, error) {
 	req, err := converse.DecodeRequest(modelID, body)
 	if err != nil {
 		return nil, err

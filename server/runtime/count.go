@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/dialect/converse"
 	"github.com/rockstream/rockstream/server/internal/wire"
 )
 
@@ -62,23 +61,10 @@ func (h *handler) decodeCount(w http.ResponseWriter, r *http.Request) (*rockstre
 		if len(in.InvokeModel.Body) == 0 {
 			return nil, rockstream.Validationf("1 validation error detected: Value null at 'input.invokeModel.body' failed to satisfy constraint: Member must not be null")
 		}
-		codec, err := h.codec(modelID, in.InvokeModel.Body)
-		if err != nil {
-			return nil, err
-		}
-		req, err := codec.DecodeRequest(modelID, in.InvokeModel.Body)
-		if err != nil {
-			return nil, err
-		}
-		req.Model = modelID
-		return req, nil
+		_, req, err := h.invokeBody(modelID, in.InvokeModel.Body)
+		return req, err
 	case in.Converse != nil:
-		req, err := converse.DecodeRequest(modelID, in.Converse)
-		if err != nil {
-			return nil, err
-		}
-		req.Model = modelID
-		return req, nil
+		return decodeConverseBody(modelID, in.Converse)
 	}
 	return nil, rockstream.Validationf("input must set one of invokeModel and converse")
 }

@@ -19,6 +19,11 @@ func (h *handler) decodeInvoke(w http.ResponseWriter, r *http.Request) (dialect.
 	if err != nil {
 		return nil, nil, err
 	}
+	return h.invokeBody(modelID, body)
+}
+
+// invokeBody decodes an InvokeModel body for modelID with its family codec.
+func (h *handler) invokeBody(modelID string, body []byte) (dialect.Codec, *rockstream.Request, error) {
 	codec, err := h.codec(modelID, body)
 	if err != nil {
 		return nil, nil, err
