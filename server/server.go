@@ -15,6 +15,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/server/auth"
+	"github.com/rockstream/rockstream/server/relay"
 	"github.com/rockstream/rockstream/server/runtime"
 )
 
@@ -50,6 +51,7 @@ type Options struct {
 type Server struct {
 	handler http.Handler
 	log     *slog.Logger
+	streams *relay.Tracker
 }
 
 // New builds a Server from o.
@@ -66,15 +68,16 @@ func New(o Options) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	mux := http.NewServeMux()
+	streams := new(relay.Tracker)
 	runtime.Register(mux, runtime.Options{
 		Backend: o.Backend, Region: o.Region, Logger: log, MaxBodyBytes: o.MaxBodyBytes,
-		Auth: verifier.Middleware,
+		Auth: verifier.Middleware, Tracker: streams,
 	})
 	mux.HandleFunc("GET /healthz", healthz)
 	if o.Mount != nil {
 		o.Mount(mux)
 	}
-	return &Server{handler: withRequestID(logRequests(log, withOverrides(mux))), log: log}, nil
+	return &Server{handler: withRequestID(logRequests(log, withOverrides(mux))), log: log, streams: streams}, nil
 }
 
 // Handler is the whole server as an http.Handler.
@@ -103,6 +106,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	grace, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
 	defer cancel()
+	// Open Bedrock streams end with an exception frame and a terminated
+	// body before the listener closes, rather than being cut.
+	_ = s.streams.Shutdown(grace)
 	if err := srv.Shutdown(grace); err != nil {
 		_ = srv.Close()
 	}

@@ -68,6 +68,15 @@ func (w *Writer) Write(ev Event) error {
 	return w.send(w.buf)
 }
 
+// WriteAll sends events that are ready together with one flush.
+func (w *Writer) WriteAll(evs []Event) error {
+	w.buf = w.buf[:0]
+	for _, ev := range evs {
+		w.buf = AppendEvent(w.buf, ev)
+	}
+	return w.send(w.buf)
+}
+
 // Comment sends a comment line, which readers ignore: a keepalive.
 func (w *Writer) Comment(text string) error {
 	w.buf = appendComment(w.buf[:0], text)

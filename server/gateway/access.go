@@ -13,6 +13,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect/openai"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // handlerFunc is a gateway handler, given the dialect its errors speak.
@@ -28,11 +29,8 @@ func (g *Gateway) access(d dialect, h handlerFunc) http.Handler {
 			dd = dialectOf(r)
 		}
 		g.cors(w, r)
-		g.mu.Lock()
-		closing := g.closing
-		g.mu.Unlock()
-		if closing {
-			writeError(w, dd, shutdownError())
+		if g.streams.Closing() {
+			writeError(w, dd, relay.ShutdownError())
 			return
 		}
 		if err := g.authenticate(r); err != nil {

@@ -7,25 +7,17 @@ import (
 	"github.com/rockstream/rockstream/dialect/anthropic"
 	"github.com/rockstream/rockstream/dialect/openai"
 	"github.com/rockstream/rockstream/internal/sse"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // dialect is one API's wire shapes: errors, stream events, keepalives.
 type dialect interface {
 	name() string
 	errorResponse(e *rockstream.Error) (status int, body []byte)
-	// inBandError is the event that reports e inside a stream.
-	inBandError(e *rockstream.Error) sse.Event
+	// inBandItem is the event that reports e inside a stream.
+	inBandItem(e *rockstream.Error) relay.Item
 	// keepalive sends what a silent stream sends.
 	keepalive(w *sse.Writer) error
-}
-
-// encoder turns one stream's neutral events into the dialect's events.
-type encoder interface {
-	encode(ev rockstream.Event) ([]sse.Event, error)
-	// end is what follows a clean end of the backend's stream.
-	end() ([]sse.Event, error)
-	// fail is the in-band error for a stream that already began.
-	fail(e *rockstream.Error) []sse.Event
 }
 
 type openaiDialect struct{}
@@ -34,8 +26,8 @@ func (openaiDialect) name() string { return "openai" }
 func (openaiDialect) errorResponse(e *rockstream.Error) (int, []byte) {
 	return openai.ErrorResponse(e)
 }
-func (openaiDialect) inBandError(e *rockstream.Error) sse.Event {
-	return sse.Event{Data: openai.ErrorChunk(e)}
+func (openaiDialect) inBandItem(e *rockstream.Error) relay.Item {
+	return relay.Item{Data: openai.ErrorChunk(e)}
 }
 func (openaiDialect) keepalive(w *sse.Writer) error { return w.Comment("ping") }
 
@@ -46,24 +38,25 @@ func newOpenAIEncoder(streamID, model string, includeUsage bool) *openaiEncoder 
 		ID: "chatcmpl-" + streamID, Model: model, Created: time.Now().Unix(), IncludeUsage: includeUsage})}
 }
 
-func (e *openaiEncoder) encode(ev rockstream.Event) ([]sse.Event, error) {
-	return dataEvents(e.enc.Encode(nil, ev)), nil
+var _ relay.Encoder = (*openaiEncoder)(nil)
+
+func (e *openaiEncoder) Encode(dst []relay.Item, ev rockstream.Event) ([]relay.Item, error) {
+	return dataItems(dst, e.enc.Encode(nil, ev)), nil
 }
 
-func (e *openaiEncoder) end() ([]sse.Event, error) {
-	return append(dataEvents(e.enc.Close(nil)), sse.Event{Data: []byte("[DONE]")}), nil
+func (e *openaiEncoder) End(dst []relay.Item) ([]relay.Item, error) {
+	return append(dataItems(dst, e.enc.Close(nil)), relay.Item{Data: []byte("[DONE]")}), nil
 }
 
-func (e *openaiEncoder) fail(err *rockstream.Error) []sse.Event {
-	return dataEvents(e.enc.Fail(nil, err))
+func (e *openaiEncoder) Fail(dst []relay.Item, err *rockstream.Error) []relay.Item {
+	return dataItems(dst, e.enc.Fail(nil, err))
 }
 
-func dataEvents(chunks [][]byte) []sse.Event {
-	evs := make([]sse.Event, len(chunks))
-	for i, c := range chunks {
-		evs[i] = sse.Event{Data: c}
+func dataItems(dst []relay.Item, chunks [][]byte) []relay.Item {
+	for _, c := range chunks {
+		dst = append(dst, relay.Item{Data: c})
 	}
-	return evs
+	return dst
 }
 
 type anthropicDialect struct{}
@@ -72,9 +65,9 @@ func (anthropicDialect) name() string { return "anthropic" }
 func (anthropicDialect) errorResponse(e *rockstream.Error) (int, []byte) {
 	return anthropic.ErrorResponse(e)
 }
-func (anthropicDialect) inBandError(e *rockstream.Error) sse.Event {
+func (anthropicDialect) inBandItem(e *rockstream.Error) relay.Item {
 	ev := anthropic.ErrorEvent(e)
-	return sse.Event{Name: ev.Name, Data: ev.Data}
+	return relay.Item{Name: ev.Name, Data: ev.Data}
 }
 func (anthropicDialect) keepalive(w *sse.Writer) error {
 	return w.Write(sse.Event{Name: "ping", Data: []byte(`{"type": "ping"}`)})
@@ -82,24 +75,25 @@ func (anthropicDialect) keepalive(w *sse.Writer) error {
 
 type anthropicEncoder struct{ enc *anthropic.SSEEncoder }
 
-func (e *anthropicEncoder) encode(ev rockstream.Event) ([]sse.Event, error) {
+var _ relay.Encoder = (*anthropicEncoder)(nil)
+
+func (e *anthropicEncoder) Encode(dst []relay.Item, ev rockstream.Event) ([]relay.Item, error) {
 	out, err := e.enc.Encode(ev)
-	return namedEvents(out), err
+	return namedItems(dst, out), err
 }
 
-func (e *anthropicEncoder) end() ([]sse.Event, error) {
+func (e *anthropicEncoder) End(dst []relay.Item) ([]relay.Item, error) {
 	out, err := e.enc.Flush()
-	return namedEvents(out), err
+	return namedItems(dst, out), err
 }
 
-func (e *anthropicEncoder) fail(err *rockstream.Error) []sse.Event {
-	return []sse.Event{anthropicDialect{}.inBandError(err)}
+func (e *anthropicEncoder) Fail(dst []relay.Item, err *rockstream.Error) []relay.Item {
+	return append(dst, anthropicDialect{}.inBandItem(err))
 }
 
-func namedEvents(in []anthropic.SSEEvent) []sse.Event {
-	out := make([]sse.Event, len(in))
-	for i, ev := range in {
-		out[i] = sse.Event{Name: ev.Name, Data: ev.Data}
+func namedItems(dst []relay.Item, in []anthropic.SSEEvent) []relay.Item {
+	for _, ev := range in {
+		dst = append(dst, relay.Item{Name: ev.Name, Data: ev.Data})
 	}
-	return out
+	return dst
 }

@@ -9,13 +9,12 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // HeaderStreamID names the response header that identifies a stream for
@@ -92,21 +91,7 @@ type Gateway struct {
 	opts     Options
 	log      *slog.Logger
 	journals *journalStore
-
-	mu       sync.Mutex
-	closing  bool
-	nextID   uint64
-	active   map[uint64]context.CancelCauseFunc
-	inflight sync.WaitGroup
-}
-
-// errShutdown is the cause that ends open streams when the server stops.
-var errShutdown = errors.New("gateway: shutting down")
-
-// shutdownError is what a stream ended by shutdown reports to its reader.
-func shutdownError() *rockstream.Error {
-	return &rockstream.Error{Class: rockstream.ClassUnavailable, StatusCode: http.StatusServiceUnavailable,
-		Message: "The server is shutting down; retry the request.", Retryable: true, Err: errShutdown}
+	streams  relay.Tracker
 }
 
 // Register adds the gateway's routes to mux and returns the Gateway, whose
@@ -128,7 +113,7 @@ func Register(mux *http.ServeMux, opts Options) *Gateway {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	g := &Gateway{opts: opts, log: log, journals: newJournalStore(), active: map[uint64]context.CancelCauseFunc{}}
+	g := &Gateway{opts: opts, log: log, journals: newJournalStore()}
 	mux.Handle("POST /v1/chat/completions", g.access(openaiDialect{}, g.chatCompletions))
 	mux.Handle("POST /v1/messages", g.access(anthropicDialect{}, g.messages))
 	mux.Handle("POST /v1/messages/count_tokens", g.access(anthropicDialect{}, g.countTokens))
@@ -139,43 +124,13 @@ func Register(mux *http.ServeMux, opts Options) *Gateway {
 	return g
 }
 
-// track registers a stream's cancel func so Shutdown can end it; the
-// returned func unregisters it. ok is false once shutdown has begun.
-func (g *Gateway) track(cancel context.CancelCauseFunc) (untrack func(), ok bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.closing {
-		return nil, false
-	}
-	g.nextID++
-	id := g.nextID
-	g.active[id] = cancel
-	g.inflight.Add(1)
-	return func() {
-		g.mu.Lock()
-		delete(g.active, id)
-		g.mu.Unlock()
-		g.inflight.Done()
-	}, true
-}
-
 // Shutdown ends every open stream with a terminal event saying the server
 // is shutting down, refuses new ones, and waits until their handlers and
 // producers have finished or ctx ends.
 func (g *Gateway) Shutdown(ctx context.Context) error {
-	g.mu.Lock()
-	g.closing = true
-	for _, cancel := range g.active {
-		cancel(errShutdown)
+	if err := g.streams.Shutdown(ctx); err != nil {
+		return err
 	}
-	g.mu.Unlock()
-	done := make(chan struct{})
-	go func() { g.inflight.Wait(); close(done) }()
-	select {
-	case <-done:
-		g.journals.clear()
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	g.journals.clear()
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/dialect/anthropic"
 	"github.com/rockstream/rockstream/dialect/openai"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // chatCompletions serves POST /v1/chat/completions.
@@ -103,9 +104,9 @@ func (g *Gateway) countTokens(w http.ResponseWriter, r *http.Request, d dialect)
 func (g *Gateway) complete(w http.ResponseWriter, ctx context.Context, d dialect, req *rockstream.Request) (*rockstream.Response, bool) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	untrack, ok := g.track(cancel)
+	untrack, ok := g.streams.Track(cancel)
 	if !ok {
-		writeError(w, d, shutdownError())
+		writeError(w, d, relay.ShutdownError())
 		return nil, false
 	}
 	defer untrack()
@@ -119,8 +120,8 @@ func (g *Gateway) complete(w http.ResponseWriter, ctx context.Context, d dialect
 				panic(http.ErrAbortHandler)
 			}
 			e := rockstream.AsError(err)
-			if errors.Is(context.Cause(ctx), errShutdown) {
-				e = shutdownError()
+			if errors.Is(context.Cause(ctx), relay.ErrShutdown) {
+				e = relay.ShutdownError()
 			}
 			writeError(w, d, e)
 			return nil, false

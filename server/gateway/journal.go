@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strconv"
@@ -8,7 +9,7 @@ import (
 	"time"
 
 	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/internal/sse"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // journal is one resumable stream: the events its producer encoded,
@@ -21,7 +22,7 @@ type journal struct {
 	d  dialect
 
 	mu        sync.Mutex
-	frames    []sse.Event // events base+1 … base+len(frames)
+	frames    []relay.Item // events base+1 … base+len(frames), with IDs
 	base      int64
 	delivered int64 // the highest event sent to a reader
 	max       int
@@ -52,12 +53,12 @@ func (j *journal) signal() {
 
 // append adds events, numbering them, and waits while the journal is full
 // of events no reader has been sent.
-func (j *journal) append(ctx context.Context, evs []sse.Event) error {
+func (j *journal) append(ctx context.Context, evs []relay.Item) error {
 	for _, ev := range evs {
 		j.mu.Lock()
 		for len(j.frames) >= j.max {
 			if j.delivered > j.base {
-				j.frames[0] = sse.Event{}
+				j.frames[0] = relay.Item{}
 				j.frames = j.frames[1:]
 				j.base++
 				continue
@@ -79,7 +80,7 @@ func (j *journal) append(ctx context.Context, evs []sse.Event) error {
 
 // appendFinal adds a stream's last events regardless of the bound, since
 // the producer cannot wait for a reader that may never come back.
-func (j *journal) appendFinal(evs []sse.Event) {
+func (j *journal) appendFinal(evs []relay.Item) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for _, ev := range evs {
@@ -87,17 +88,22 @@ func (j *journal) appendFinal(evs []sse.Event) {
 	}
 }
 
-// add numbers ev and appends it; the caller holds mu.
-func (j *journal) add(ev sse.Event) {
+// add numbers a copy of ev and appends it; the caller holds mu.
+func (j *journal) add(ev relay.Item) {
+	ev.Data = bytes.Clone(ev.Data)
 	ev.ID = strconv.FormatInt(j.base+int64(len(j.frames))+1, 10)
 	j.frames = append(j.frames, ev)
 	j.signal()
 }
 
-// finish marks the end of the producer's stream.
+// finish marks the end of the producer's stream; only the first call
+// counts.
 func (j *journal) finish(preErr *rockstream.Error, aborted bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.done {
+		return
+	}
 	j.done, j.preErr, j.aborted = true, preErr, aborted
 	j.signal()
 }
@@ -107,7 +113,7 @@ var errGone = errors.New("gateway: events before the journal's oldest are gone")
 
 // read returns the events after seq, waiting for some unless the stream
 // is done. done is set, with no events, at the end.
-func (j *journal) read(ctx context.Context, after int64) (evs []sse.Event, done bool, err error) {
+func (j *journal) read(ctx context.Context, after int64) (evs []relay.Item, done bool, err error) {
 	j.mu.Lock()
 	for {
 		if after < j.base {
@@ -215,7 +221,7 @@ func (s *journalStore) clear() {
 			j.expiry.Stop()
 		}
 		j.mu.Unlock()
-		j.cancel(errShutdown)
+		j.cancel(relay.ErrShutdown)
 		delete(s.m, id)
 	}
 }

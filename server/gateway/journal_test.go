@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/rockstream/rockstream/internal/sse"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
-func events(n int) []sse.Event {
-	evs := make([]sse.Event, n)
+func events(n int) []relay.Item {
+	evs := make([]relay.Item, n)
 	for i := range evs {
-		evs[i] = sse.Event{Data: []byte(fmt.Sprint(i))}
+		evs[i] = relay.Item{Data: []byte(fmt.Sprint(i))}
 	}
 	return evs
 }

@@ -9,18 +9,18 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect/openai"
-	"github.com/rockstream/rockstream/internal/sse"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
-// streamJournaled runs the backend in a producer goroutine that writes
-// into a journal, and follows the journal. The producer outlives the
-// request only under the Finish policy, and never its retention window.
+// streamJournaled relays the backend into a journal from a producer
+// goroutine, and relays the journal to the reader. The producer outlives
+// the request only under the Finish policy, and never its retention window.
 func (g *Gateway) streamJournaled(w http.ResponseWriter, c *streamCall) {
 	pctx, cancel := context.WithCancelCause(context.WithoutCancel(c.ctx))
-	untrack, ok := g.track(cancel)
+	untrack, ok := g.streams.Track(cancel)
 	if !ok {
 		cancel(nil)
-		writeError(w, c.d, shutdownError())
+		writeError(w, c.d, relay.ShutdownError())
 		return
 	}
 	j := newJournal(c.id, c.d, g.opts.Resume.MaxEvents, cancel)
@@ -28,66 +28,22 @@ func (g *Gateway) streamJournaled(w http.ResponseWriter, c *streamCall) {
 	go func() {
 		defer untrack()
 		defer cancel(nil)
-		g.produce(pctx, j, c)
+		src := relay.NewEncoded(pctx, g.opts.Backend, c.req, c.enc)
+		res := relay.Run(pctx, relay.Stream{
+			Source: src, Sink: journalSink{j: j, ctx: pctx}, Cancel: cancel,
+			// Whoever stopped the producer, later readers are told why.
+			Told: func(cause error) (*rockstream.Error, bool) { return causeError(cause), true },
+		})
+		g.logStream(c, src.Events, res)
 	}()
 	g.follow(w, c.ctx, j, 0)
-}
-
-// produce pulls the backend's events into the journal; every wait selects
-// on ctx, which the reader leaving, retention and shutdown cancel.
-func (g *Gateway) produce(ctx context.Context, j *journal, c *streamCall) {
-	var events int
-	fail := func(err error) {
-		g.logStream(c, events, err)
-		if errors.Is(err, rockstream.ErrAbort) {
-			j.finish(nil, true)
-			return
-		}
-		e := rockstream.AsError(err)
-		if ctx.Err() != nil {
-			e = causeError(context.Cause(ctx))
-		}
-		if events == 0 {
-			j.finish(e, false)
-			return
-		}
-		// The journal may be full and nobody reading: the last events go
-		// in regardless of the bound.
-		j.appendFinal(c.enc.fail(e))
-		j.finish(nil, false)
-	}
-	for ev, err := range g.opts.Backend.Stream(ctx, c.req) {
-		if err != nil {
-			fail(err)
-			return
-		}
-		events++
-		evs, err := c.enc.encode(ev)
-		if err == nil {
-			err = j.append(ctx, evs)
-		}
-		if err != nil {
-			fail(err)
-			return
-		}
-	}
-	evs, err := c.enc.end()
-	if err == nil {
-		err = j.append(ctx, evs)
-	}
-	if err != nil {
-		fail(err)
-		return
-	}
-	g.logStream(c, events, nil)
-	j.finish(nil, false)
 }
 
 // causeError is what a reader is told about a producer that was stopped.
 func causeError(cause error) *rockstream.Error {
 	switch {
-	case errors.Is(cause, errShutdown):
-		return shutdownError()
+	case errors.Is(cause, relay.ErrShutdown):
+		return relay.ShutdownError()
 	case errors.Is(cause, errStopped):
 		return &rockstream.Error{Class: rockstream.ClassInterrupted, StatusCode: http.StatusBadGateway,
 			Message: "The stream was stopped by its client.", Err: cause}
@@ -98,46 +54,20 @@ func causeError(cause error) *rockstream.Error {
 	return rockstream.AsError(cause)
 }
 
-// follow sends a journal's events after seq to one reader, live, with
+// follow relays a journal's events after seq to one reader, live, with
 // keepalives, until the stream is done or the reader leaves.
 func (g *Gateway) follow(w http.ResponseWriter, ctx context.Context, j *journal, after int64) {
 	defer g.journals.detach(j, g.opts.Resume.OnDisconnect, g.opts.Resume.Retention)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	sw := sse.NewWriter(w, g.opts.WriteTimeout)
-	sw.Header().Set(HeaderStreamID, j.id)
-	out := newOutput(sw, j.d, g.opts.Keepalive, cancel)
-	out.lastSeq = after
-	defer out.close()
-	for {
-		evs, done, err := j.read(ctx, after)
-		if errors.Is(err, errGone) {
-			e := &rockstream.Error{Class: rockstream.ClassValidation, StatusCode: http.StatusGone,
-				Message: "The events after Last-Event-ID " + strconv.FormatInt(after, 10) + " are no longer kept."}
-			if !out.respond(func() { writeError(w, j.d, e) }) {
-				_ = out.write([]sse.Event{j.d.inBandError(e)})
-			}
-			return
-		}
-		if err != nil {
-			return // the reader left
-		}
-		if done {
-			preErr, aborted := j.outcome()
-			if aborted {
-				out.close()
-				panic(http.ErrAbortHandler)
-			}
-			if preErr != nil && !out.respond(func() { writeError(w, j.d, preErr) }) {
-				_ = out.write([]sse.Event{j.d.inBandError(preErr)})
-			}
-			return
-		}
-		if err := out.write(evs); err != nil {
-			return
-		}
-		after, _ = strconv.ParseInt(evs[len(evs)-1].ID, 10, 64)
-		j.sent(after)
+	sink := newSSESink(w, j.d, g.opts.WriteTimeout, j.id)
+	sink.lastSeq = after
+	res := relay.Run(ctx, relay.Stream{
+		Source: &journalSource{j: j, after: after, pending: after}, Sink: sink,
+		Cancel: cancel, Keepalive: g.opts.Keepalive,
+	})
+	if res.Outcome == relay.Aborted {
+		panic(http.ErrAbortHandler)
 	}
 }
 

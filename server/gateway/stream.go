@@ -3,20 +3,18 @@ package gateway
 import (
 	"context"
 	"crypto/rand"
-	"errors"
-	"iter"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/internal/sse"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // streamCall is one streaming request, ready to run.
 type streamCall struct {
 	d     dialect
-	enc   encoder
+	enc   relay.Encoder
 	req   *rockstream.Request
 	ctx   context.Context // the request's context, with backend overrides
 	id    string
@@ -35,87 +33,38 @@ func (g *Gateway) stream(w http.ResponseWriter, c *streamCall) {
 	g.streamDirect(w, c)
 }
 
-// streamDirect pulls events from the backend and writes each as it comes:
-// a slow reader slows the backend, and nothing is buffered.
+// streamDirect relays the backend's events to the reader as they come: a
+// slow reader slows the backend, and nothing is buffered.
 func (g *Gateway) streamDirect(w http.ResponseWriter, c *streamCall) {
 	ctx, cancel := context.WithCancelCause(c.ctx)
 	defer cancel(nil)
-	untrack, ok := g.track(cancel)
+	untrack, ok := g.streams.Track(cancel)
 	if !ok {
-		writeError(w, c.d, shutdownError())
+		writeError(w, c.d, relay.ShutdownError())
 		return
 	}
 	defer untrack()
-
-	sw := sse.NewWriter(w, g.opts.WriteTimeout)
-	sw.Header().Set(HeaderStreamID, c.id)
-	out := newOutput(sw, c.d, g.opts.Keepalive, cancel)
-	defer out.close()
-
-	next, stop := iter.Pull2(g.opts.Backend.Stream(ctx, c.req))
-	defer stop()
-	var events int
-	for {
-		ev, err, more := next()
-		if !more {
-			evs, err := c.enc.end()
-			if err == nil {
-				err = out.write(evs)
-			}
-			g.logStream(c, events, err)
-			return
-		}
-		if err != nil {
-			g.endWithError(w, c, out, ctx, err)
-			return
-		}
-		events++
-		evs, err := c.enc.encode(ev)
-		if err != nil {
-			g.endWithError(w, c, out, ctx, err)
-			return
-		}
-		if err := out.write(evs); err != nil {
-			g.logStream(c, events, err)
-			return
-		}
-	}
-}
-
-// endWithError ends a stream the backend failed: a real status before the
-// first byte, the dialect's in-band error after it, a dropped connection
-// for rockstream.ErrAbort, and nothing for a reader that is gone.
-func (g *Gateway) endWithError(w http.ResponseWriter, c *streamCall, out *output, ctx context.Context, err error) {
-	g.logStream(c, -1, err)
-	if errors.Is(err, rockstream.ErrAbort) {
-		out.close()
+	src := relay.NewEncoded(ctx, g.opts.Backend, c.req, c.enc)
+	res := relay.Run(ctx, relay.Stream{
+		Source: src, Sink: newSSESink(w, c.d, g.opts.WriteTimeout, c.id),
+		Cancel: cancel, Keepalive: g.opts.Keepalive,
+	})
+	g.logStream(c, src.Events, res)
+	if res.Outcome == relay.Aborted {
 		panic(http.ErrAbortHandler)
 	}
-	e := rockstream.AsError(err)
-	if ctx.Err() != nil {
-		if !errors.Is(context.Cause(ctx), errShutdown) {
-			return // the reader left or its write failed: nobody to tell
-		}
-		e = shutdownError()
-	}
-	if out.respond(func() { writeError(w, c.d, e) }) {
-		return
-	}
-	_ = out.write(c.enc.fail(e))
 }
 
-func (g *Gateway) logStream(c *streamCall, events int, err error) {
+func (g *Gateway) logStream(c *streamCall, events int, res relay.Result) {
 	attrs := []slog.Attr{
 		slog.String("stream_id", c.id), slog.String("dialect", c.d.name()),
 		slog.String("model", c.req.Model), slog.Duration("duration", time.Since(c.start)),
-	}
-	if events >= 0 {
-		attrs = append(attrs, slog.Int("events", events))
+		slog.Int("events", events), slog.String("outcome", res.Outcome.String()),
 	}
 	level := slog.LevelInfo
-	if err != nil {
+	if res.Err != nil {
 		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", res.Err.Error()))
 	}
 	g.log.LogAttrs(c.ctx, level, "stream", attrs...)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rockstream/rockstream/server/internal/wire"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // flushLog is a ResponseWriter that records what reached it: bytes, one
@@ -34,13 +35,13 @@ func (f *flushLog) SetWriteDeadline(t time.Time) error {
 func TestWriteFramesFlushesEachEventOnce(t *testing.T) {
 	log := &flushLog{header: http.Header{}}
 	fw := wire.NewFrameWriter(log, wire.InvokeStream, time.Minute)
-	events := [][]frame{
-		{{"chunk", []byte(`{"bytes":"YQ=="}`)}},
-		{{"chunk", []byte(`{"bytes":"Yg=="}`)}, {"chunk", []byte(`{"bytes":"Yw=="}`)}, {"chunk", []byte(`{"bytes":"ZA=="}`)}},
-		{{"chunk", []byte(`{"bytes":"ZQ=="}`)}},
+	events := [][]relay.Item{
+		{{Name: "chunk", Data: []byte(`{"bytes":"YQ=="}`)}},
+		{{Name: "chunk", Data: []byte(`{"bytes":"Yg=="}`)}, {Name: "chunk", Data: []byte(`{"bytes":"Yw=="}`)}, {Name: "chunk", Data: []byte(`{"bytes":"ZA=="}`)}},
+		{{Name: "chunk", Data: []byte(`{"bytes":"ZQ=="}`)}},
 	}
 	for i, frames := range events {
-		if err := writeFrames(fw, frames); err != nil {
+		if err := fw.Write(frames); err != nil {
 			t.Fatal(err)
 		}
 		if len(log.flushes) != i+1 {
@@ -51,8 +52,8 @@ func TestWriteFramesFlushesEachEventOnce(t *testing.T) {
 		}
 		flushed := log.flushes[i]
 		for _, f := range frames {
-			if !bytes.Contains(flushed, f.payload) {
-				t.Errorf("event %d: flush lacks %s", i, f.payload)
+			if !bytes.Contains(flushed, f.Data) {
+				t.Errorf("event %d: flush lacks %s", i, f.Data)
 			}
 		}
 		if n := bytes.Count(flushed, []byte(":event-type")); n != len(frames) {
@@ -77,13 +78,13 @@ func TestChunkFramesShareOneBuffer(t *testing.T) {
 		t.Fatalf("%d frames, want 2", len(frames))
 	}
 	for i, want := range []string{"eyJhIjoxfQ==", "eyJiIjoyfQ=="} {
-		if !bytes.HasPrefix(frames[i].payload, []byte(`{"bytes":"`+want+`","p":"`)) {
-			t.Errorf("frame %d payload %s", i, frames[i].payload)
+		if !bytes.HasPrefix(frames[i].Data, []byte(`{"bytes":"`+want+`","p":"`)) {
+			t.Errorf("frame %d payload %s", i, frames[i].Data)
 		}
 	}
 	// Appending to one payload must not overwrite the next.
-	_ = append(frames[0].payload, "xxxxxxxx"...)
-	if !bytes.HasPrefix(frames[1].payload, []byte(`{"bytes":"eyJiIjoyfQ==`)) {
-		t.Errorf("frame 1 overwritten: %s", frames[1].payload)
+	_ = append(frames[0].Data, "xxxxxxxx"...)
+	if !bytes.HasPrefix(frames[1].Data, []byte(`{"bytes":"eyJiIjoyfQ==`)) {
+		t.Errorf("frame 1 overwritten: %s", frames[1].Data)
 	}
 }

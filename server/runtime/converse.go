@@ -7,6 +7,7 @@ import (
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect/converse"
 	"github.com/rockstream/rockstream/server/internal/wire"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // decodeConverse reads and validates a Converse body.
@@ -59,14 +60,14 @@ func (h *handler) converseStream(w http.ResponseWriter, r *http.Request) {
 		wire.WriteError(w, err)
 		return
 	}
-	h.stream(w, r, req, wire.ConverseStream, &framing[converse.Frame]{enc: converse.NewStreamEncoder(), out: converseFrames}, nil)
+	h.stream(w, r, req, wire.ConverseStream, &framing[converse.Frame]{enc: converse.NewStreamEncoder(), out: converseFrames, kind: wire.ConverseStream}, nil)
 }
 
 // converseFrames pads each Converse event's payload with "p", as real
 // events carry it.
-func converseFrames(dst []frame, events []converse.Frame) []frame {
+func converseFrames(dst []relay.Item, events []converse.Frame) []relay.Item {
 	for _, f := range events {
-		dst = append(dst, frame{eventType: f.EventType, payload: wire.PadObject(f.Payload)})
+		dst = append(dst, relay.Item{Name: f.EventType, Data: wire.PadObject(f.Payload)})
 	}
 	return dst
 }

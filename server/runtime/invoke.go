@@ -9,6 +9,7 @@ import (
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
 	"github.com/rockstream/rockstream/server/internal/wire"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // decodeInvoke reads and decodes an InvokeModel body with the model's
@@ -45,7 +46,7 @@ func (h *handler) invokeStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var cf chunkFrames
-	enc := &framing[[]byte]{enc: codec.NewStreamEncoder(), out: cf.frames}
+	enc := &framing[[]byte]{enc: codec.NewStreamEncoder(), out: cf.frames, kind: wire.InvokeStream}
 	h.stream(w, r, req, wire.InvokeStream, enc, func(hd http.Header) {
 		hd.Set("X-Amzn-Bedrock-Content-Type", "application/json")
 	})
@@ -58,7 +59,7 @@ type chunkFrames struct {
 	ends     []int
 }
 
-func (c *chunkFrames) frames(dst []frame, chunks [][]byte) []frame {
+func (c *chunkFrames) frames(dst []relay.Item, chunks [][]byte) []relay.Item {
 	c.payloads, c.ends = c.payloads[:0], c.ends[:0]
 	for _, chunk := range chunks {
 		c.payloads = wire.ChunkPayload(c.payloads, chunk)
@@ -66,7 +67,7 @@ func (c *chunkFrames) frames(dst []frame, chunks [][]byte) []frame {
 	}
 	start := 0
 	for _, end := range c.ends {
-		dst = append(dst, frame{eventType: "chunk", payload: c.payloads[start:end:end]})
+		dst = append(dst, relay.Item{Name: "chunk", Data: c.payloads[start:end:end]})
 		start = end
 	}
 	return dst

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
+	"github.com/rockstream/rockstream/server/relay"
 )
 
 // Defaults for Options' zero values.
@@ -41,6 +42,9 @@ type Options struct {
 	WriteTimeout time.Duration
 	// Auth, if set, wraps every route (e.g. (*auth.Verifier).Middleware).
 	Auth func(http.Handler) http.Handler
+	// Tracker, if set, is the server's registry of open streams, which
+	// shutdown ends with an exception frame; nil means the runtime's own.
+	Tracker *relay.Tracker
 	// Codec picks a model family's codec from a model ID and request
 	// body; nil means the family registry.
 	Codec func(modelID string, body []byte) (dialect.Codec, error)
@@ -54,6 +58,7 @@ type handler struct {
 	maxBody      int64
 	writeTimeout time.Duration
 	codec        func(string, []byte) (dialect.Codec, error)
+	tracker      *relay.Tracker
 }
 
 // Register mounts the Bedrock Runtime and control-plane routes on mux.
@@ -62,7 +67,10 @@ type handler struct {
 func Register(mux *http.ServeMux, o Options) {
 	h := &handler{
 		backend: o.Backend, region: o.Region, log: o.Logger, maxBody: o.MaxBodyBytes,
-		writeTimeout: o.WriteTimeout, codec: o.Codec,
+		writeTimeout: o.WriteTimeout, codec: o.Codec, tracker: o.Tracker,
+	}
+	if h.tracker == nil {
+		h.tracker = new(relay.Tracker)
 	}
 	if h.region == "" {
 		h.region = DefaultRegion

@@ -98,11 +98,7 @@ func (fw *FrameWriter) Event(eventType string, payload []byte) error {
 // Exception writes the exception frame for err, after which the stream
 // must end.
 func (fw *FrameWriter) Exception(err error) error {
-	e := rockstream.AsError(err)
-	exType := ExceptionType(fw.kind, Code(e))
-	code := string(exType[0]-'a'+'A') + exType[1:]
-	fw.buf = appendFrame(fw.buf[:0], exceptionMessage, exType, body(e, code, false))
-	return fw.write(fw.buf)
+	return fw.item(ExceptionItem(fw.kind, rockstream.AsError(err)))
 }
 
 // WriteHalf writes the first half of an exception frame, as a connection
