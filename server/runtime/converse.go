@@ -6,6 +6,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect/converse"
+	"github.com/rockstream/rockstream/internal/eventstream"
 	"github.com/rockstream/rockstream/server/internal/wire"
 )
 
@@ -66,7 +67,7 @@ func (h *handler) converseStream(w http.ResponseWriter, r *http.Request) {
 // events carry it.
 func converseFrames(dst []frame, events []converse.Frame) []frame {
 	for _, f := range events {
-		dst = append(dst, frame{eventType: f.EventType, payload: wire.PadObject(f.Payload)})
+		dst = append(dst, frame{eventType: f.EventType, payload: eventstream.PadObject(f.Payload, eventstream.Padding())})
 	}
 	return dst
 }
