@@ -12,6 +12,20 @@ var ErrNoBytes = errors.New("eventstream: chunk has no bytes member")
 
 var bytesKey = []byte(`"bytes"`)
 
+// AppendChunkPayload appends the InvokeModel stream chunk payload for one
+// model JSON object to dst: {"bytes":"<std base64 of chunk>","p":"<pad>"},
+// without "p" when pad is empty. pad goes in unescaped, so it must be a
+// Padding value (or anything else that needs no JSON escaping).
+func AppendChunkPayload(dst, chunk []byte, pad string) []byte {
+	dst = append(dst, `{"bytes":"`...)
+	dst = base64.StdEncoding.AppendEncode(dst, chunk)
+	if pad != "" {
+		dst = append(dst, `","p":"`...)
+		dst = append(dst, pad...)
+	}
+	return append(dst, `"}`...)
+}
+
 // ChunkBytes decodes the base64 "bytes" member of an InvokeModel stream
 // chunk payload ({"bytes":"…","p":"…"}) into dst, which it grows as
 // needed, and returns the model JSON. Payloads it cannot scan directly

@@ -72,3 +72,77 @@ func BenchmarkDecodeChunkSDK(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRelayFrame measures what a relay spends per frame to read a
+// frame, look at its type, and have the bytes to write onward: passing
+// the frame it read on (raw), decoding and encoding it again with this
+// package (reencode), and the same with the SDK's codec (sdk). The write
+// itself is an append to a reused buffer.
+func BenchmarkRelayFrame(b *testing.B) {
+	data, n := benchStream(b)
+	b.Run("raw", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data) / n))
+		var src bytes.Reader
+		var out []byte
+		for i := 0; i < b.N; {
+			src.Reset(data)
+			r := NewReader(&src)
+			for j := 0; j < n && i < b.N; j, i = j+1, i+1 {
+				raw, m, err := r.NextRaw()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if string(m.Get(MessageTypeHeader)) != EventMessage || len(m.Get(EventTypeHeader)) == 0 {
+					b.Fatal("not an event")
+				}
+				out = append(out[:0], raw...)
+			}
+		}
+	})
+	b.Run("reencode", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data) / n))
+		var src bytes.Reader
+		var out []byte
+		for i := 0; i < b.N; {
+			src.Reset(data)
+			r := NewReader(&src)
+			for j := 0; j < n && i < b.N; j, i = j+1, i+1 {
+				m, err := r.Next()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if string(m.Get(MessageTypeHeader)) != EventMessage {
+					b.Fatal("not an event")
+				}
+				out = AppendFrame(out[:0], EventMessage, string(m.Get(EventTypeHeader)), m.Payload)
+			}
+		}
+	})
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data) / n))
+		var src bytes.Reader
+		var out bytes.Buffer
+		dec, enc := sdk.NewDecoder(), sdk.NewEncoder()
+		var payload []byte
+		for i := 0; i < b.N; {
+			src.Reset(data)
+			for j := 0; j < n && i < b.N; j, i = j+1, i+1 {
+				m, err := dec.Decode(&src, payload[:0])
+				if err != nil {
+					b.Fatal(err)
+				}
+				payload = m.Payload
+				if v := m.Headers.Get(MessageTypeHeader); v == nil || v.String() != EventMessage {
+					b.Fatal("not an event")
+				}
+				out.Reset()
+				if err := enc.Encode(&out, m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}

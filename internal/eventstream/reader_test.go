@@ -149,33 +149,6 @@ func TestReaderBoundsMessageSize(t *testing.T) {
 	}
 }
 
-func TestChunkBytesFallsBackToJSON(t *testing.T) {
-	enc := base64.StdEncoding.EncodeToString([]byte(`{"a":1}`))
-	cases := map[string]string{
-		"spaced":    `{ "bytes" : "` + enc + `" }`,
-		"p first":   `{"p":"\"bytes\":\"AAAA\"","bytes":"` + enc + `"}`,
-		"escaped /": `{"bytes":"` + strings.ReplaceAll(enc, "/", `\/`) + `"}`,
-	}
-	for name, payload := range cases {
-		got, err := ChunkBytes(nil, []byte(payload))
-		if err != nil || string(got) != `{"a":1}` {
-			t.Errorf("%s: %q, %v", name, got, err)
-		}
-	}
-	if _, err := ChunkBytes(nil, []byte(`{"p":"x"}`)); !errors.Is(err, ErrNoBytes) {
-		t.Errorf("missing bytes: %v", err)
-	}
-	// Member names are exact and the last of a repeated key wins, as the
-	// SDK reads them.
-	if _, err := ChunkBytes(nil, []byte(`{"Bytes":"`+enc+`"}`)); !errors.Is(err, ErrNoBytes) {
-		t.Errorf(`"Bytes" was taken for "bytes": %v`, err)
-	}
-	other := base64.StdEncoding.EncodeToString([]byte(`{"b":2}`))
-	if got, err := ChunkBytes(nil, []byte(`{"bytes":"`+enc+`","bytes":"`+other+`"}`)); err != nil || string(got) != `{"b":2}` {
-		t.Errorf("repeated key: %q, %v", got, err)
-	}
-}
-
 // FuzzReader feeds arbitrary streams to the reader; whatever it accepts,
 // the SDK's decoder must accept with the same payload.
 func FuzzReader(f *testing.F) {
@@ -220,5 +193,69 @@ func TestReaderBufferStartsSmallAndGrows(t *testing.T) {
 	}
 	if _, err := r.Next(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// NextRaw hands back each frame exactly as it came, beside its message.
+func TestNextRawReturnsTheFrame(t *testing.T) {
+	frames := [][]byte{
+		vector(t, "chunk.hex"),
+		chunkFrame(t, strings.Repeat("z", 5000)), // grows the buffer
+		AppendErrorFrame(nil, "InternalFailure", "broken"),
+		vector(t, "throttling.hex"),
+	}
+	r := NewReader(bytes.NewReader(bytes.Join(frames, nil)))
+	for i, want := range frames {
+		raw, m, err := r.NextRaw()
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if !bytes.Equal(raw, want) {
+			t.Fatalf("frame %d:\n raw %x\nwant %x", i, raw, want)
+		}
+		ref, err := sdk.NewDecoder().Decode(bytes.NewReader(want), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(m.Payload, ref.Payload) || len(m.Headers) != len(ref.Headers) {
+			t.Errorf("frame %d: message %q with %d headers, SDK %q with %d", i, m.Payload, len(m.Headers), ref.Payload, len(ref.Headers))
+		}
+		if err := ValidFrame(raw); err != nil {
+			t.Errorf("frame %d: ValidFrame(raw) = %v", i, err)
+		}
+	}
+	if raw, _, err := r.NextRaw(); err != io.EOF || raw != nil {
+		t.Fatalf("after the last frame: %d bytes, %v; want io.EOF", len(raw), err)
+	}
+}
+
+// cycle reads b over and over, as a stream of identical frames.
+type cycle struct {
+	b   []byte
+	off int
+}
+
+func (c *cycle) Read(p []byte) (int, error) {
+	n := copy(p, c.b[c.off:])
+	c.off = (c.off + n) % len(c.b)
+	return n, nil
+}
+
+// Once its buffer fits the stream's frames, a reader passing frames on
+// allocates nothing per frame.
+func TestNextRawAllocatesNothing(t *testing.T) {
+	stream := append(chunkFrame(t, `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}`),
+		vector(t, "throttling.hex")...)
+	r := NewReader(&cycle{b: stream})
+	var out []byte
+	allocs := testing.AllocsPerRun(100, func() {
+		raw, m, err := r.NextRaw()
+		if err != nil || len(m.Get(MessageTypeHeader)) == 0 {
+			t.Fatalf("%v, headers %q", err, m.Headers)
+		}
+		out = append(out[:0], raw...)
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per frame, want 0", allocs)
 	}
 }

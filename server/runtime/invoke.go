@@ -8,6 +8,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
+	"github.com/rockstream/rockstream/internal/eventstream"
 	"github.com/rockstream/rockstream/server/internal/wire"
 	"github.com/rockstream/rockstream/server/relay"
 )
@@ -62,7 +63,7 @@ type chunkFrames struct {
 func (c *chunkFrames) frames(dst []relay.Item, chunks [][]byte) []relay.Item {
 	c.payloads, c.ends = c.payloads[:0], c.ends[:0]
 	for _, chunk := range chunks {
-		c.payloads = wire.ChunkPayload(c.payloads, chunk)
+		c.payloads = eventstream.AppendChunkPayload(c.payloads, chunk, eventstream.Padding())
 		c.ends = append(c.ends, len(c.payloads))
 	}
 	start := 0

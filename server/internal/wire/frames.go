@@ -1,14 +1,12 @@
 package wire
 
 import (
-	"bytes"
-	"encoding/base64"
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"time"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/internal/eventstream"
 )
 
 // EventStreamContentType is the response type of every Bedrock stream.
@@ -91,7 +89,7 @@ func (fw *FrameWriter) Start() {
 
 // Event writes one event frame.
 func (fw *FrameWriter) Event(eventType string, payload []byte) error {
-	fw.buf = appendFrame(fw.buf[:0], eventMessage, eventType, payload)
+	fw.buf = eventstream.AppendFrame(fw.buf[:0], eventstream.EventMessage, eventType, payload)
 	return fw.write(fw.buf)
 }
 
@@ -104,7 +102,7 @@ func (fw *FrameWriter) Exception(err error) error {
 // WriteHalf writes the first half of an exception frame, as a connection
 // cut mid-frame would leave it. The caller then aborts the connection.
 func (fw *FrameWriter) WriteHalf() error {
-	fw.buf = appendFrame(fw.buf[:0], exceptionMessage, "internalServerException", []byte(`{"message":"connection aborted"}`))
+	fw.buf = eventstream.AppendFrame(fw.buf[:0], eventstream.ExceptionMessage, "internalServerException", []byte(`{"message":"connection aborted"}`))
 	return fw.write(fw.buf[:len(fw.buf)/2])
 }
 
@@ -156,42 +154,4 @@ func ignoreUnsupported(err error) error {
 		return nil
 	}
 	return err
-}
-
-// padAlphabet is what Bedrock's "p" padding field is a prefix of.
-const padAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-// Padding returns a "p" value: a prefix of padAlphabet of random length,
-// as real traffic carries to blur frame sizes.
-func Padding() string {
-	return padAlphabet[:1+rand.IntN(len(padAlphabet)-1)]
-}
-
-// ChunkPayload is the IMWRS chunk event payload for one model JSON
-// object: {"bytes":"<std base64>","p":"<padding>"}.
-func ChunkPayload(dst, chunk []byte) []byte {
-	p := Padding()
-	dst = append(dst, `{"bytes":"`...)
-	dst = base64.StdEncoding.AppendEncode(dst, chunk)
-	dst = append(dst, `","p":"`...)
-	dst = append(dst, p...)
-	return append(dst, `"}`...)
-}
-
-// PadObject adds a top-level "p" field to a JSON object, as real
-// ConverseStream events carry. Anything that is not an object is returned
-// unchanged.
-func PadObject(obj []byte) []byte {
-	n := len(obj)
-	if n < 2 || obj[0] != '{' || obj[n-1] != '}' {
-		return obj
-	}
-	out := make([]byte, 0, n+len(padAlphabet)+8)
-	out = append(out, obj[:n-1]...)
-	if len(bytes.TrimSpace(obj[1:n-1])) > 0 {
-		out = append(out, ',')
-	}
-	out = append(out, `"p":"`...)
-	out = append(out, Padding()...)
-	return append(out, `"}`...)
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
+	sdk "github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 )
 
 // A write deadline bounds each frame's write, not the silence between
@@ -39,7 +39,7 @@ func TestSilenceLongerThanWriteTimeoutKeepsStream(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stream cut after a silence: %v", err)
 	}
-	dec := eventstream.NewDecoder()
+	dec := sdk.NewDecoder()
 	r := bytes.NewReader(body)
 	for i := range 2 {
 		if _, err := dec.Decode(r, nil); err != nil {

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/internal/eventstream"
 	"github.com/rockstream/rockstream/server/relay"
 )
 
@@ -29,7 +30,7 @@ func (fw *FrameWriter) Write(items []relay.Item) error {
 func (fw *FrameWriter) item(it relay.Item) error {
 	switch it.Kind {
 	case relay.Exception:
-		fw.buf = appendFrame(fw.buf[:0], exceptionMessage, it.Name, it.Data)
+		fw.buf = eventstream.AppendFrame(fw.buf[:0], eventstream.ExceptionMessage, it.Name, it.Data)
 		return fw.write(fw.buf)
 	case relay.Frame:
 		return fw.write(it.Data)

@@ -2,23 +2,25 @@ package wire
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
+	sdk "github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/rockstream/rockstream"
 )
 
+// readVector reads a frame vector from the framing package's testdata
+// (bedrock-wire §2.5): one set of vectors for both encode and decode.
 func readVector(t *testing.T, name string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/" + name)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "internal", "eventstream", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,10 +37,10 @@ func TestFrameWriterMatchesVectors(t *testing.T) {
 		vector string
 		write  func(*FrameWriter) error
 	}{
-		{"chunk", "chunk_message_stop.hex", func(fw *FrameWriter) error {
+		{"chunk", "chunk.hex", func(fw *FrameWriter) error {
 			return fw.Event("chunk", []byte(`{"bytes":"eyJ0eXBlIjoibWVzc2FnZV9zdG9wIn0="}`))
 		}},
-		{"throttling exception", "exception_throttling.hex", func(fw *FrameWriter) error {
+		{"throttling exception", "throttling.hex", func(fw *FrameWriter) error {
 			return fw.Exception(rockstream.BedrockError("ThrottlingException", "Too many requests, please wait before trying again."))
 		}},
 	}
@@ -71,7 +73,7 @@ func TestWriteHalfIsIncomplete(t *testing.T) {
 	if err := fw.WriteHalf(); err != nil {
 		t.Fatal(err)
 	}
-	_, err := eventstream.NewDecoder().Decode(rec.Body, nil)
+	_, err := sdk.NewDecoder().Decode(rec.Body, nil)
 	if err == nil {
 		t.Fatal("half a frame decoded as a whole one")
 	}
@@ -107,7 +109,7 @@ func TestModelStreamErrorCarriesOriginalStatus(t *testing.T) {
 	if err := fw.Exception(e); err != nil {
 		t.Fatal(err)
 	}
-	m, err := eventstream.NewDecoder().Decode(rec.Body, nil)
+	m, err := sdk.NewDecoder().Decode(rec.Body, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,39 +164,6 @@ func TestWriteError(t *testing.T) {
 				t.Errorf("body = %+v", body)
 			}
 		})
-	}
-}
-
-func TestChunkPayload(t *testing.T) {
-	inner := []byte(`{"type":"message_stop"}`)
-	var p struct {
-		Bytes string `json:"bytes"`
-		P     string `json:"p"`
-	}
-	if err := json.Unmarshal(ChunkPayload(nil, inner), &p); err != nil {
-		t.Fatal(err)
-	}
-	got, err := base64.StdEncoding.DecodeString(p.Bytes)
-	if err != nil || !bytes.Equal(got, inner) {
-		t.Errorf("bytes = %q (%v)", got, err)
-	}
-	if p.P == "" || !strings.HasPrefix(padAlphabet, p.P) {
-		t.Errorf("p = %q", p.P)
-	}
-}
-
-func TestPadObject(t *testing.T) {
-	for _, in := range []string{`{"contentBlockIndex":0}`, `{}`, `{ }`} {
-		var m map[string]any
-		if err := json.Unmarshal(PadObject([]byte(in)), &m); err != nil {
-			t.Fatalf("%s: %v", in, err)
-		}
-		if _, ok := m["p"]; !ok {
-			t.Errorf("%s: no p", in)
-		}
-	}
-	if got := PadObject([]byte(`[1]`)); string(got) != `[1]` {
-		t.Errorf("non-object changed: %s", got)
 	}
 }
 

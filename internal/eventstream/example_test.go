@@ -1,0 +1,40 @@
+package eventstream_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/rockstream/rockstream/internal/eventstream"
+)
+
+// A pass-through relay looks at each frame and writes the very bytes it
+// read onward.
+func ExampleReader_NextRaw() {
+	var upstream []byte
+	upstream = eventstream.AppendFrame(upstream, eventstream.EventMessage, "chunk",
+		eventstream.AppendChunkPayload(nil, []byte(`{"type":"message_stop"}`), eventstream.Padding()))
+	upstream = eventstream.AppendFrame(upstream, eventstream.ExceptionMessage, "throttlingException",
+		[]byte(`{"message":"Too many requests, please wait before trying again."}`))
+
+	var downstream bytes.Buffer
+	r := eventstream.NewReader(bytes.NewReader(upstream))
+	for {
+		raw, m, err := r.NextRaw()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		kind := string(m.Get(eventstream.MessageTypeHeader))
+		fmt.Println(kind, string(m.Get(eventstream.TypeHeader(kind))))
+		downstream.Write(raw)
+	}
+	fmt.Println("relayed unchanged:", bytes.Equal(downstream.Bytes(), upstream))
+	// Output:
+	// event chunk
+	// exception throttlingException
+	// relayed unchanged: true
+}
