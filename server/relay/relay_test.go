@@ -154,7 +154,7 @@ func TestRunShutdownTellsTheReader(t *testing.T) {
 		t.Fatal("Track refused before shutdown")
 	}
 	sink := &recorder{}
-	done := make(chan Result)
+	done := make(chan Result, 1)
 	go func() {
 		defer untrack()
 		done <- Run(ctx, Stream{Source: &scripted{batches: [][]Item{items("a"), nil}}, Sink: sink, Cancel: cancel})
