@@ -211,20 +211,3 @@ func TestFromSDKModeledExceptions(t *testing.T) {
 		t.Errorf("ModelStreamErrorException → %+v", e)
 	}
 }
-
-func TestProfileID(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ model, region, want string }{
-		{testModel, "us-west-2", "us." + testModel},
-		{testModel, "eu-central-1", "eu." + testModel},
-		{testModel, "ap-southeast-1", "apac." + testModel},
-		{testModel, "us-gov-west-1", "us-gov." + testModel},
-		{"us." + testModel, "us-east-1", "us." + testModel},
-		{"arn:aws:bedrock:us-east-1::foundation-model/" + testModel, "us-east-1", "arn:aws:bedrock:us-east-1::foundation-model/" + testModel},
-	}
-	for _, tt := range tests {
-		if got := ProfileID(tt.model, tt.region); got != tt.want {
-			t.Errorf("ProfileID(%q, %q) = %q, want %q", tt.model, tt.region, got, tt.want)
-		}
-	}
-}

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/dialect/family"
+	"github.com/rockstream/rockstream/modelid"
 )
 
 // addHint appends what to do about e to its message, for the failures
@@ -35,34 +35,8 @@ func (c *Client) addHint(e *rockstream.Error, model string, attempts int) {
 }
 
 // ProfileID is the cross-region inference profile ID for a foundation
-// model in region: the geography prefix ("us.", "eu.", "apac.", …) plus
-// the model ID. An ID that already names a profile or an ARN is returned
+// model in region: the region's geography prefix ("us.", "eu.", "apac.", …;
+// Canada's regions use "us.") plus the model ID. An ID that already names
+// a profile, an ARN, or anything that is not a model ID comes back
 // unchanged.
-func ProfileID(model, region string) string {
-	if strings.HasPrefix(model, "arn:") {
-		return model
-	}
-	for _, p := range family.ProfilePrefixes {
-		if strings.HasPrefix(model, p) {
-			return model
-		}
-	}
-	return geography(region) + model
-}
-
-// geography is the inference-profile prefix for region.
-func geography(region string) string {
-	switch {
-	case strings.HasPrefix(region, "us-gov-"):
-		return "us-gov."
-	case strings.HasPrefix(region, "us-"):
-		return "us."
-	case strings.HasPrefix(region, "eu-"):
-		return "eu."
-	case strings.HasPrefix(region, "ap-"):
-		return "apac."
-	case strings.HasPrefix(region, "ca-"):
-		return "ca."
-	}
-	return "global."
-}
+func ProfileID(model, region string) string { return modelid.ProfileID(model, region) }

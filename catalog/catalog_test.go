@@ -172,8 +172,16 @@ func TestProfiles(t *testing.T) {
 	if !seen["us.anthropic.claude-3-5-haiku-20241022-v1:0"] || !seen["global.anthropic.claude-sonnet-4-20250514-v1:0"] {
 		t.Errorf("us-west-2 profiles lack expected IDs: %v", seen)
 	}
-	if got := Profiles("us-gov-west-1"); len(got) != len(Profiles("sa-east-1")) {
-		t.Errorf("us-gov-west-1 lists %d profiles, want only global ones", len(got))
+	// GovCloud is its own partition: global profiles route only among
+	// commercial regions.
+	for _, p := range Profiles("us-gov-west-1") {
+		if strings.HasPrefix(p.ID, "global.") {
+			t.Errorf("us-gov-west-1 lists %s", p.ID)
+		}
+	}
+	// Canada's regions call the US profiles.
+	if p, ok := ProfileFor("anthropic.claude-3-7-sonnet-20250219-v1:0", "ca-central-1"); !ok || p.ID != "us.anthropic.claude-3-7-sonnet-20250219-v1:0" {
+		t.Errorf("ProfileFor in ca-central-1 = %q, %v", p.ID, ok)
 	}
 }
 

@@ -7,7 +7,11 @@
 // live in controlplane.go.
 package catalog
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/rockstream/rockstream/modelid"
+)
 
 // Lifecycle is a model's lifecycle status.
 type Lifecycle string
@@ -43,7 +47,8 @@ type Model struct {
 	InputModalities  []string
 	OutputModalities []string
 	// Geographies lists the system-defined inference profiles that carry
-	// the model, by ID prefix: "us", "eu", "apac", "global".
+	// the model, by geography prefix (modelid.Geographies): "us", "eu",
+	// "apac", "global".
 	Geographies []string
 }
 
@@ -114,28 +119,19 @@ func Lookup(modelID string) (Model, bool) {
 
 // lookup is Lookup that also says whether the identifier named an
 // inference profile rather than the bare model.
-func lookup(id string) (m Model, viaProfile bool, ok bool) {
-	id, kind := stripARN(id)
-	switch kind {
-	case arnOther:
+func lookup(s string) (m Model, viaProfile bool, ok bool) {
+	id, err := modelid.Parse(s)
+	if err != nil {
 		return Model{}, false, false
-	case arnFoundationModel:
-		i, found := byID[id]
-		if !found {
-			return Model{}, false, false
-		}
+	}
+	i, found := byID[id.Model]
+	switch {
+	case !found:
+		return Model{}, false, false
+	case id.Kind == modelid.FoundationModel:
 		return models[i], false, true
+	case id.Kind == modelid.InferenceProfile && slices.Contains(models[i].Geographies, id.Geography):
+		return models[i], true, true
 	}
-	if i, found := byID[id]; found && kind == arnNone {
-		return models[i], false, true
-	}
-	geo, base, cut := cutGeography(id)
-	if !cut {
-		return Model{}, false, false
-	}
-	i, found := byID[base]
-	if !found || !slices.Contains(models[i].Geographies, geo) {
-		return Model{}, false, false
-	}
-	return models[i], true, true
+	return Model{}, false, false
 }

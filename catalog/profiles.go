@@ -2,7 +2,8 @@ package catalog
 
 import (
 	"slices"
-	"strings"
+
+	"github.com/rockstream/rockstream/modelid"
 )
 
 // AccountID is the AWS account the local runtime reports in ARNs of
@@ -23,42 +24,11 @@ type Profile struct {
 	ModelARNs []string
 }
 
-// geographies maps a profile ID prefix to its display name and the
-// destination regions its requests may be routed to. Global profiles route
-// anywhere: their model ARN has no region.
-var geographies = map[string]struct {
-	name    string
-	regions []string
-}{
-	"us":     {"US", []string{"us-east-1", "us-east-2", "us-west-2"}},
-	"eu":     {"EU", []string{"eu-central-1", "eu-west-1", "eu-west-3"}},
-	"apac":   {"APAC", []string{"ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2"}},
-	"global": {"Global", []string{""}},
-}
-
-// geographyOf is the profile geography whose profiles a region lists.
-func geographyOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "us-gov-"):
-		return ""
-	case strings.HasPrefix(region, "us-"):
-		return "us"
-	case strings.HasPrefix(region, "eu-"):
-		return "eu"
-	case strings.HasPrefix(region, "ap-"):
-		return "apac"
-	}
-	return ""
-}
-
 // Profiles returns the system-defined inference profiles a caller in
-// region can use: those of the region's geography, then global ones.
+// region can use: those of the region's geographies, then global ones.
 func Profiles(region string) []Profile {
 	var out []Profile
-	for _, geo := range []string{geographyOf(region), "global"} {
-		if geo == "" {
-			continue
-		}
+	for _, geo := range modelid.RegionGeographies(region) {
 		for _, m := range models {
 			if m.Lifecycle != EOL && slices.Contains(m.Geographies, geo) {
 				out = append(out, profile(geo, m, region))
@@ -69,15 +39,15 @@ func Profiles(region string) []Profile {
 }
 
 // ProfileFor returns the profile a caller in region should use for
-// modelID (a model ID, profile ID or ARN): the region's geography if it
-// carries the model, otherwise the global profile.
+// modelID (a model ID, profile ID or ARN): the first of the region's
+// geographies that carries the model, global last.
 func ProfileFor(modelID, region string) (Profile, bool) {
 	m, ok := Lookup(modelID)
 	if !ok || m.Lifecycle == EOL {
 		return Profile{}, false
 	}
-	for _, geo := range []string{geographyOf(region), "global"} {
-		if geo != "" && slices.Contains(m.Geographies, geo) {
+	for _, geo := range modelid.RegionGeographies(region) {
+		if slices.Contains(m.Geographies, geo) {
 			return profile(geo, m, region), true
 		}
 	}
@@ -85,15 +55,15 @@ func ProfileFor(modelID, region string) (Profile, bool) {
 }
 
 func profile(geo string, m Model, region string) Profile {
-	g := geographies[geo]
+	g, _ := modelid.GeographyOf(geo)
 	id := geo + "." + m.ID
-	arns := make([]string, len(g.regions))
-	for i, r := range g.regions {
+	arns := make([]string, len(g.Destinations))
+	for i, r := range g.Destinations {
 		arns[i] = ModelARN(r, m.ID)
 	}
 	return Profile{
 		ID:        id,
-		Name:      g.name + " " + m.Provider + " " + m.Name,
+		Name:      g.Name + " " + m.Provider + " " + m.Name,
 		ModelID:   m.ID,
 		Region:    region,
 		ARN:       "arn:aws:bedrock:" + region + ":" + AccountID + ":inference-profile/" + id,
@@ -104,49 +74,4 @@ func profile(geo string, m Model, region string) Profile {
 // ModelARN is the ARN of foundation model id in region.
 func ModelARN(region, id string) string {
 	return "arn:aws:bedrock:" + region + "::foundation-model/" + id
-}
-
-type arnKind int
-
-const (
-	arnNone arnKind = iota
-	arnFoundationModel
-	arnInferenceProfile
-	arnOther // application profiles, provisioned and custom models
-)
-
-// stripARN returns the resource ID inside an ARN and what kind it is.
-func stripARN(id string) (string, arnKind) {
-	if !strings.HasPrefix(id, "arn:") {
-		return id, arnNone
-	}
-	// arn:partition:service:region:account:resource-type/resource-id
-	parts := strings.SplitN(id, ":", 6)
-	if len(parts) != 6 || parts[2] != "bedrock" {
-		return "", arnOther
-	}
-	typ, rest, ok := strings.Cut(parts[5], "/")
-	if !ok {
-		return "", arnOther
-	}
-	switch typ {
-	case "foundation-model":
-		return rest, arnFoundationModel
-	case "inference-profile":
-		return rest, arnInferenceProfile
-	}
-	return "", arnOther
-}
-
-// cutGeography splits a system-defined profile ID into its geography
-// prefix and the model ID.
-func cutGeography(id string) (geo, model string, ok bool) {
-	geo, model, ok = strings.Cut(id, ".")
-	if !ok {
-		return "", "", false
-	}
-	if _, known := geographies[geo]; !known {
-		return "", "", false
-	}
-	return geo, model, true
 }

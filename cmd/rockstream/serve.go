@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/metrics"
 	"github.com/rockstream/rockstream/server"
 	"github.com/rockstream/rockstream/server/auth"
@@ -114,11 +115,12 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	m := metrics.New()
 	instrumented := m.Instrument(backend)
 	var gw *gateway.Gateway
+	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
 	srv, err := server.New(server.Options{
 		Backend: instrumented,
 		Auth:    authCfg,
 		Logger:  log,
-		Region:  resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile)),
+		Region:  region,
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend:     instrumented,
@@ -126,6 +128,9 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 				RequireKeys: open,
 				Logger:      log,
 				Resume:      gateway.ResumeOptions{Retention: *resume},
+				// Offer only what the region can call: profiles in place
+				// of models that need one, no end-of-life models.
+				Models: func() []string { return catalog.Callable(region) },
 			})
 			mux.Handle("GET /metrics", m.Handler())
 			mux.Handle("GET /", web.Handler())

@@ -13,6 +13,7 @@ import (
 	"github.com/rockstream/rockstream/dialect/mistral"
 	"github.com/rockstream/rockstream/dialect/nova"
 	"github.com/rockstream/rockstream/dialect/titan"
+	"github.com/rockstream/rockstream/modelid"
 )
 
 // entry maps a base model ID prefix to its family's codec.
@@ -46,9 +47,9 @@ var Known = []string{"anthropic", "titan", "nova", "llama", "mistral", "cohere"}
 // ForModel returns the codec for modelID. Unknown families fail with a
 // validation error that names the known ones.
 func ForModel(modelID string) (dialect.Codec, error) {
-	base := BaseModelID(modelID)
+	base := baseModel(modelID)
 	for _, e := range families {
-		if strings.HasPrefix(base, e.prefix) {
+		if base != "" && strings.HasPrefix(base, e.prefix) {
 			if e.codec == nil {
 				break
 			}
@@ -72,29 +73,24 @@ func ForRequest(modelID string, body []byte) (dialect.Codec, error) {
 	case mistral.Codec:
 		return mistral.Codec{Chat: mistral.IsChat(body)}, nil
 	case cohere.Codec:
-		return cohere.Codec{Chat: cohere.IsChatModel(BaseModelID(modelID)) || cohere.IsChatBody(body)}, nil
+		return cohere.Codec{Chat: cohere.IsChatModel(baseModel(modelID)) || cohere.IsChatBody(body)}, nil
 	}
 	return c, nil
 }
 
-// ProfilePrefixes are the geography prefixes of cross-region inference
-// profile IDs.
-var ProfilePrefixes = []string{"us.", "eu.", "apac.", "global.", "us-gov.", "jp.", "au.", "ca."}
-
-// BaseModelID strips an ARN down to its resource ID and an inference
-// profile's geography prefix, leaving the foundation model ID:
-// "us.anthropic.claude-3-5-haiku-20241022-v1:0" →
-// "anthropic.claude-3-5-haiku-20241022-v1:0".
-func BaseModelID(id string) string {
-	if strings.HasPrefix(id, "arn:") {
-		if i := strings.LastIndexByte(id, '/'); i >= 0 {
-			id = id[i+1:]
-		}
+// baseModel is the model ID whose family speaks for modelID: the
+// foundation model it names or routes to (a profile's, a custom model's
+// base), or a default prompt router's "provider.name" ("anthropic.claude").
+// It is empty when the identifier does not say, or does not parse.
+func baseModel(modelID string) string {
+	id, err := modelid.Parse(modelID)
+	switch {
+	case err != nil:
+		return ""
+	case id.Model != "":
+		return id.Model
+	case id.Kind == modelid.DefaultPromptRouter && id.Provider != "":
+		return id.Provider + "." + id.Name
 	}
-	for _, p := range ProfilePrefixes {
-		if strings.HasPrefix(id, p) {
-			return id[len(p):]
-		}
-	}
-	return id
+	return ""
 }

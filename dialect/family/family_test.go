@@ -32,6 +32,14 @@ func TestForModel(t *testing.T) {
 		{"mistral.mistral-large-2407-v1:0", "mistral"},
 		{"cohere.command-text-v14", "cohere"},
 		{"cohere.command-r-plus-v1:0", "cohere"},
+		{"jp.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic"},
+		{"au.amazon.nova-lite-v1:0", "nova"},
+		{"ca.meta.llama3-8b-instruct-v1:0", "llama"},
+		{"arn:aws:bedrock:eu-west-1::foundation-model/mistral.mistral-large-2402-v1:0", "mistral"},
+		{"arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.meta.llama3-8b-instruct-v1:0", "llama"},
+		{"arn:aws:bedrock:us-east-1:123456789012:custom-model/amazon.titan-text-express-v1:0:8k/abcdef123456", "titan"},
+		{"arn:aws:bedrock:us-east-1:123456789012:default-prompt-router/anthropic.claude:1", "anthropic"},
+		{"arn:aws:bedrock:us-east-1:123456789012:default-prompt-router/meta.llama:1", "llama"},
 	} {
 		t.Run(tc.id, func(t *testing.T) {
 			c, err := ForModel(tc.id)
@@ -50,6 +58,8 @@ func TestForModelUnknown(t *testing.T) {
 		"", "ai21.jamba-1-5-large-v1:0", "amazon.titan-embed-text-v2:0", "amazon.nova-canvas-v1:0", "amazon.nova-sonic-v1:0",
 		"cohere.embed-english-v3", "stability.sd3-large-v1:0",
 		"arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123",
+		"arn:aws:bedrock:us-east-1:123456789012:prompt-router/r1x2y3", "user.custom", "not a model",
+		"arn:aws:bedrock:us-east-1::foundation-model/us.anthropic.claude-3-haiku-20240307-v1:0",
 	} {
 		t.Run(id, func(t *testing.T) {
 			_, err := ForModel(id)
@@ -63,23 +73,6 @@ func TestForModelUnknown(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestBaseModelID(t *testing.T) {
-	for in, want := range map[string]string{
-		"us.anthropic.claude-3-5-haiku-20241022-v1:0":                                                             "anthropic.claude-3-5-haiku-20241022-v1:0",
-		"anthropic.claude-3-5-haiku-20241022-v1:0":                                                                "anthropic.claude-3-5-haiku-20241022-v1:0",
-		"jp.anthropic.claude-sonnet-4-5-20250929-v1:0":                                                            "anthropic.claude-sonnet-4-5-20250929-v1:0",
-		"au.amazon.nova-lite-v1:0":                                                                                "amazon.nova-lite-v1:0",
-		"ca.meta.llama3-8b-instruct-v1:0":                                                                         "meta.llama3-8b-instruct-v1:0",
-		"arn:aws:bedrock:eu-west-1::foundation-model/mistral.mistral-large-2402-v1:0":                             "mistral.mistral-large-2402-v1:0",
-		"arn:aws-us-gov:bedrock:us-gov-west-1:123456789012:inference-profile/us-gov.meta.llama3-8b-instruct-v1:0": "meta.llama3-8b-instruct-v1:0",
-		"user.custom": "user.custom",
-	} {
-		if got := BaseModelID(in); got != want {
-			t.Errorf("BaseModelID(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 
