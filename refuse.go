@@ -72,6 +72,15 @@ func Refuse(target string, f Feature) *Error {
 	return e
 }
 
+// RefuseWhat is Refuse for one part of a feature, named by what (e.g.
+// "a json_object response format (response_format)"), when the target
+// carries the rest of it.
+func RefuseWhat(target string, f Feature, what string) *Error {
+	e := Validationf("%s cannot carry %s; remove it or send the request where it can be honoured.", target, what)
+	e.Err = &FeatureError{Feature: f, Target: target}
+	return e
+}
+
 // Features lists what req asks for beyond the conversation and its
 // sampling parameters, in a fixed order.
 func (r *Request) Features() []Feature {
