@@ -33,7 +33,7 @@ var InvokeCarried = []rockstream.Feature{rockstream.FeatureGuardrail, rockstream
 // CheckInvoke refuses req for family's InvokeModel body when it asks for
 // a feature neither the body (carried) nor InvokeModel itself carries.
 func CheckInvoke(req *rockstream.Request, family string, carried ...rockstream.Feature) error {
-	return req.CheckFeatures("the "+family+" model family on InvokeModel", append(carried, InvokeCarried...)...)
+	return req.CheckFeatures("the "+family+" model family on InvokeModel", slices.Concat(carried, InvokeCarried)...)
 }
 
 // The wire values of the trace header and the body key's mode, by the

@@ -131,7 +131,9 @@ func TestEncodeRefusesWhatConverseCannotCarry(t *testing.T) {
 		feature rockstream.Feature
 		field   string
 	}{
-		{"tag suffix", func(r *rockstream.Request) { r.Guardrail = &rockstream.Guardrail{Identifier: "g", Version: "1", TagSuffix: "x"} },
+		{"tag suffix", func(r *rockstream.Request) {
+			r.Guardrail = &rockstream.Guardrail{Identifier: "g", Version: "1", TagSuffix: "x"}
+		},
 			rockstream.FeatureGuardrail, "tagSuffix"},
 		{"json object", func(r *rockstream.Request) { r.ResponseFormat = &rockstream.ResponseFormat{Type: "json_object"} },
 			rockstream.FeatureResponseFormat, "json_object"},
