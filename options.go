@@ -6,38 +6,40 @@ import "encoding/json"
 // conversation and its sampling parameters. Every dialect converts what
 // its wire can express and refuses the rest by name (Refuse), so nothing a
 // caller asked for is silently dropped between dialects. The zero value
-// asks for nothing.
+// asks for nothing, and zero fields stay out of a Request's JSON, so a
+// request that asks for none encodes as it did before they existed
+// (recordings match and the builtin model seeds on it).
 type Options struct {
 	// SystemCache marks cache points among the system prompts; nil
 	// means none.
-	SystemCache []SystemCachePoint
+	SystemCache []SystemCachePoint `json:",omitempty"`
 	// Guardrail applies an Amazon Bedrock guardrail; nil means none.
-	Guardrail *Guardrail
+	Guardrail *Guardrail `json:",omitempty"`
 	// Metadata tags the invocation in the provider's logs (Bedrock's
 	// requestMetadata); nil means no tags.
-	Metadata map[string]string
+	Metadata map[string]string `json:",omitempty"`
 	// Latency is the performance profile, "standard" or "optimized";
 	// empty means the provider's default (standard).
-	Latency string
+	Latency string `json:",omitempty"`
 	// ServiceTier is the processing tier, e.g. "priority", "default" or
 	// "flex"; empty means the provider's default.
-	ServiceTier string
+	ServiceTier string `json:",omitempty"`
 	// ResponseFormat constrains the answer to JSON; nil means free text.
-	ResponseFormat *ResponseFormat
+	ResponseFormat *ResponseFormat `json:",omitempty"`
 	// Effort is the reasoning effort ("low" … "max"); empty means the
 	// model's default.
-	Effort string
+	Effort string `json:",omitempty"`
 	// ExtraFields are model-native request fields with no neutral form,
 	// by top-level key (Converse's additionalModelRequestFields, minus
 	// what the neutral model reads itself); nil means none.
-	ExtraFields map[string]json.RawMessage
+	ExtraFields map[string]json.RawMessage `json:",omitempty"`
 	// ResponseFieldPaths are JSON pointers into the model's native
 	// response to return beside the answer
 	// (additionalModelResponseFieldPaths); nil means none.
-	ResponseFieldPaths []string
+	ResponseFieldPaths []string `json:",omitempty"`
 	// AnthropicBeta are Anthropic beta flags (anthropic_beta in a Bedrock
 	// body, the anthropic-beta header of the Messages API); nil means none.
-	AnthropicBeta []string
+	AnthropicBeta []string `json:",omitempty"`
 }
 
 // CachePoint asks the provider to cache the prompt prefix that ends where

@@ -58,3 +58,17 @@ func TestCheckFeaturesRefusesByName(t *testing.T) {
 		t.Errorf("message does not name the field and the target: %q", e.Message)
 	}
 }
+
+func TestUnsetOptionsStayOutOfJSON(t *testing.T) {
+	t.Parallel()
+	req := Request{Model: "m", Messages: []Message{UserText("hi")}, Tools: []Tool{{Name: "f"}}}
+	b, err := json.Marshal(&req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Options", "Guardrail", "SystemCache", "Cache", "Document", "Qualifiers", "ExtraFields"} {
+		if strings.Contains(string(b), `"`+name+`"`) {
+			t.Errorf("%s appears in %s", name, b)
+		}
+	}
+}

@@ -75,13 +75,13 @@ type Block struct {
 	Signature string
 	Data      string
 	Image     *Image
-	Document  *Document
+	Document  *Document `json:",omitempty"`
 	// Qualifiers tell a guardrail how to read guard content
 	// ("grounding_source", "query", "guard_content"); nil means none.
-	Qualifiers []string
+	Qualifiers []string `json:",omitempty"`
 	// Cache, when set, marks the prompt up to and including this block as
 	// a prefix to cache; nil means no cache point here.
-	Cache *CachePoint
+	Cache *CachePoint `json:",omitempty"`
 }
 
 // Image is an inline image.
@@ -97,7 +97,7 @@ type Tool struct {
 	InputSchema json.RawMessage
 	// Cache, when set, marks the tool definitions up to and including
 	// this one as a prefix to cache; nil means no cache point here.
-	Cache *CachePoint
+	Cache *CachePoint `json:",omitempty"`
 }
 
 // ToolChoice says whether and which tool the model must call.
