@@ -24,6 +24,10 @@ const (
 	BlockToolResult       BlockType = "tool_result"
 	BlockThinking         BlockType = "thinking"
 	BlockRedactedThinking BlockType = "redacted_thinking"
+	BlockDocument         BlockType = "document"
+	// BlockGuardContent is text a guardrail evaluates (Converse's
+	// guardContent); the model reads it as ordinary text.
+	BlockGuardContent BlockType = "guard_content"
 )
 
 // Request is one model invocation, independent of wire format.
@@ -43,6 +47,10 @@ type Request struct {
 	ToolChoice    *ToolChoice
 	// Thinking, when set, asks for extended reasoning with this token budget.
 	Thinking *Thinking
+	// Options is everything else the caller asked for (cache points on
+	// system prompts, guardrails, metadata, tiers, output formats, extra
+	// model fields …); its zero value asks for nothing. See options.go.
+	Options
 }
 
 // Message is one turn of a conversation.
@@ -52,9 +60,10 @@ type Message struct {
 }
 
 // Block is one content block of a message. Which fields are set depends on
-// Type: Text for text and thinking; ToolUseID, Name and Input for tool_use;
-// ToolUseID, Content and IsError for tool_result; Signature for thinking;
-// Data for redacted thinking; Image for image.
+// Type: Text for text, thinking and guard content; ToolUseID, Name and Input
+// for tool_use; ToolUseID, Content and IsError for tool_result; Signature
+// for thinking; Data for redacted thinking; Image for image; Document for
+// document; Qualifiers for guard content.
 type Block struct {
 	Type      BlockType
 	Text      string
@@ -66,6 +75,13 @@ type Block struct {
 	Signature string
 	Data      string
 	Image     *Image
+	Document  *Document `json:",omitempty"`
+	// Qualifiers tell a guardrail how to read guard content
+	// ("grounding_source", "query", "guard_content"); nil means none.
+	Qualifiers []string `json:",omitempty"`
+	// Cache, when set, marks the prompt up to and including this block as
+	// a prefix to cache; nil means no cache point here.
+	Cache *CachePoint `json:",omitempty"`
 }
 
 // Image is an inline image.
@@ -79,6 +95,9 @@ type Tool struct {
 	Name        string
 	Description string
 	InputSchema json.RawMessage
+	// Cache, when set, marks the tool definitions up to and including
+	// this one as a prefix to cache; nil means no cache point here.
+	Cache *CachePoint `json:",omitempty"`
 }
 
 // ToolChoice says whether and which tool the model must call.

@@ -2,7 +2,9 @@ package bedrock
 
 import (
 	"context"
+	"errors"
 	"io"
+	"net/http"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
@@ -21,9 +23,19 @@ type converseOp struct {
 func (c *Client) prepareConverse(req *rockstream.Request) (operation, error) {
 	in, err := converse.ToStreamInput(req)
 	if err != nil {
-		return nil, &rockstream.Error{Class: rockstream.ClassValidation, Message: err.Error(), Err: err}
+		return nil, validation(err)
 	}
 	return &converseOp{c: c, input: in}, nil
+}
+
+// validation is err as a validation error: a *rockstream.Error (a refusal
+// naming a field) as it is, anything else wrapped.
+func validation(err error) error {
+	var e *rockstream.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &rockstream.Error{Class: rockstream.ClassValidation, Code: "ValidationException", StatusCode: http.StatusBadRequest, Message: err.Error(), Err: err}
 }
 
 func (op *converseOp) open(ctx context.Context) (upstream, string, error) {

@@ -39,14 +39,14 @@ func (c *Client) countInput(req *rockstream.Request) (types.CountTokensInput, er
 	if c.opts.API == Converse {
 		in, err := converse.ToStreamInput(req)
 		if err != nil {
-			return nil, &rockstream.Error{Class: rockstream.ClassValidation, Message: err.Error(), Err: err}
+			return nil, validation(err)
 		}
 		return &types.CountTokensInputMemberConverse{Value: types.ConverseTokensRequest{
 			Messages: in.Messages, System: in.System, ToolConfig: in.ToolConfig,
 			AdditionalModelRequestFields: in.AdditionalModelRequestFields,
 		}}, nil
 	}
-	_, body, err := invokeBody(req)
+	_, body, _, err := invokeBody(req)
 	if err != nil {
 		return nil, err
 	}

@@ -102,6 +102,9 @@ type directOp struct {
 	body  []byte
 	hash  string
 	codec dialect.Codec
+	// headers carry the guardrail, trace, latency, tier and metadata,
+	// as the SDK writes them from its input members.
+	headers http.Header
 }
 
 func (c *Client) prepareDirect(model string, codec dialect.Codec, body []byte) *directOp {
@@ -126,6 +129,9 @@ func (op *directOp) newRequest(ctx context.Context) (*http.Request, error) {
 	req.URL = &u // keeps RawPath exactly as built
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(op.body)), nil }
 	for k, v := range d.headers {
+		req.Header[k] = v
+	}
+	for k, v := range op.headers {
 		req.Header[k] = v
 	}
 	// The headers the SDK sends for this operation (it sends no Accept).

@@ -3,6 +3,7 @@ package bedrock
 import (
 	"context"
 	"io"
+	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -21,36 +22,62 @@ type invokeOp struct {
 	model string
 	codec dialect.Codec
 	body  []byte
+	// headers carry the guardrail, trace, latency, tier and metadata.
+	headers http.Header
 }
 
 func (c *Client) prepareInvoke(req *rockstream.Request) (operation, error) {
-	codec, body, err := invokeBody(req)
+	codec, body, headers, err := invokeBody(req)
 	if err != nil {
 		return nil, err
 	}
 	if c.direct != nil {
-		return c.prepareDirect(req.Model, codec, body), nil
+		op := c.prepareDirect(req.Model, codec, body)
+		op.headers = headers
+		return op, nil
 	}
-	return &invokeOp{c: c, model: req.Model, codec: codec, body: body}, nil
+	return &invokeOp{c: c, model: req.Model, codec: codec, body: body, headers: headers}, nil
 }
 
-// invokeBody encodes req as its model family's InvokeModel body.
-func invokeBody(req *rockstream.Request) (dialect.Codec, []byte, error) {
+// invokeBody encodes req as its model family's InvokeModel body and the
+// headers that carry the rest of what it asks for.
+func invokeBody(req *rockstream.Request) (dialect.Codec, []byte, http.Header, error) {
 	codec, err := family.ForModel(req.Model)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	body, err := codec.EncodeRequest(req)
-	return codec, body, err
+	body, headers, err := dialect.EncodeInvoke(codec, req)
+	return codec, body, headers, err
 }
 
-func (op *invokeOp) open(ctx context.Context) (upstream, string, error) {
-	out, err := op.c.runtime.InvokeModelWithResponseStream(ctx, &bedrockruntime.InvokeModelWithResponseStreamInput{
+// invokeInput is the SDK input for one attempt: the SDK writes its
+// guardrail, trace, latency, tier and metadata members as the headers
+// dialect.InvokeHeaders names.
+func (op *invokeOp) invokeInput() *bedrockruntime.InvokeModelWithResponseStreamInput {
+	in := &bedrockruntime.InvokeModelWithResponseStreamInput{
 		ModelId:     aws.String(op.model),
 		Body:        op.body,
 		ContentType: aws.String("application/json"),
 		Accept:      aws.String("application/json"),
-	}, ownProtocol)
+	}
+	h := op.headers
+	if v := h.Get(dialect.HeaderGuardrailIdentifier); v != "" {
+		in.GuardrailIdentifier = aws.String(v)
+	}
+	if v := h.Get(dialect.HeaderGuardrailVersion); v != "" {
+		in.GuardrailVersion = aws.String(v)
+	}
+	if v := h.Get(dialect.HeaderRequestMetadata); v != "" {
+		in.RequestMetadata = aws.String(v)
+	}
+	in.Trace = types.Trace(h.Get(dialect.HeaderTrace))
+	in.PerformanceConfigLatency = types.PerformanceConfigLatency(h.Get(dialect.HeaderLatency))
+	in.ServiceTier = types.ServiceTierType(h.Get(dialect.HeaderServiceTier))
+	return in
+}
+
+func (op *invokeOp) open(ctx context.Context) (upstream, string, error) {
+	out, err := op.c.runtime.InvokeModelWithResponseStream(ctx, op.invokeInput(), ownProtocol)
 	if err != nil {
 		return nil, "", err
 	}

@@ -16,6 +16,9 @@ type Codec interface {
 	// Name is the family's name, e.g. "anthropic".
 	Name() string
 	// EncodeRequest builds the model-native request body (client side).
+	// What neither the body nor InvokeModel's headers carry is refused
+	// with a validation error naming it (CheckInvoke); EncodeInvoke adds
+	// the headers and the guardrail body key.
 	EncodeRequest(req *rockstream.Request) ([]byte, error)
 	// DecodeRequest parses and validates a model-native body (runtime
 	// side). Bad bodies fail with a *rockstream.Error of class validation

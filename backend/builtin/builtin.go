@@ -94,6 +94,10 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 			yield(nil, err)
 			return
 		}
+		if err := checkCarried(req); err != nil {
+			yield(nil, err)
+			return
+		}
 		ov := overridesFrom(ctx)
 		ruleFault, rulePace := b.opts.Rules.match(req.Model, m.ID, promptOf(req))
 		fault, pace := ov.Fault, ov.Pace

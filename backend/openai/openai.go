@@ -105,8 +105,12 @@ func (b *Backend) body(req *rockstream.Request) ([]byte, error) {
 	up := *req
 	up.Model = b.upstreamModel(req.Model)
 	cr, err := chat.ToChatRequest(&up, true)
+	var refusal *rockstream.Error
+	if errors.As(err, &refusal) {
+		return nil, refusal // already typed: names what the upstream cannot carry
+	}
 	if err != nil {
-		return nil, &rockstream.Error{Class: rockstream.ClassValidation, StatusCode: http.StatusBadRequest, Message: err.Error(), Err: err}
+		return nil, &rockstream.Error{Class: rockstream.ClassValidation, Code: "ValidationException", StatusCode: http.StatusBadRequest, Message: err.Error(), Err: err}
 	}
 	return json.Marshal(cr)
 }

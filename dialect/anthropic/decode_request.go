@@ -54,6 +54,7 @@ func (c *checker) requestWith(body []byte, keys keySet) (*rockstream.Request, bo
 		return nil, false, c.err()
 	}
 	req := &rockstream.Request{}
+	c.systemCache = nil
 	var stream bool
 	if raw, ok := top["anthropic_version"]; ok {
 		if v, ok := c.str([]string{"anthropic_version"}, raw); ok && v == "" {
@@ -107,6 +108,8 @@ func (c *checker) requestWith(body []byte, keys keySet) (*rockstream.Request, bo
 	if raw, ok := top["thinking"]; ok {
 		req.Thinking = c.thinking(raw)
 	}
+	c.options(req, top)
+	req.SystemCache = c.systemCache
 	if err := c.err(); err != nil {
 		return nil, false, err
 	}
@@ -142,6 +145,11 @@ func (c *checker) system(raw json.RawMessage) []string {
 		if t, ok := m["text"]; ok {
 			if s, ok := c.str(at(p, "text"), t); ok {
 				out = append(out, s)
+			}
+		}
+		if cc, ok := m["cache_control"]; ok {
+			if cp := c.cacheControl(at(p, "cache_control"), cc); cp != nil {
+				c.systemCache = append(c.systemCache, rockstream.SystemCachePoint{After: len(out), CachePoint: *cp})
 			}
 		}
 	}
@@ -201,6 +209,7 @@ var blockKeys = map[string][]string{
 	"tool_result":       {"type", "tool_use_id", "content", "is_error", "cache_control"},
 	"thinking":          {"type", "thinking", "signature"},
 	"redacted_thinking": {"type", "data"},
+	"document":          {"type", "source", "title", "context", "citations", "cache_control"},
 }
 
 var blockRequired = map[string][]string{
@@ -210,6 +219,7 @@ var blockRequired = map[string][]string{
 	"tool_result":       {"tool_use_id"},
 	"thinking":          {"thinking", "signature"},
 	"redacted_thinking": {"data"},
+	"document":          {"source"},
 }
 
 func (c *checker) block(p []string, raw json.RawMessage, top bool) (rockstream.Block, bool) {
@@ -217,7 +227,7 @@ func (c *checker) block(p []string, raw json.RawMessage, top bool) (rockstream.B
 	if !ok || m["type"] == nil {
 		return rockstream.Block{}, false
 	}
-	types := []string{"text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking"}
+	types := []string{"text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking", "document"}
 	if !top {
 		types = types[:2]
 	}
@@ -257,6 +267,11 @@ func (c *checker) block(p []string, raw json.RawMessage, top bool) (rockstream.B
 		b.Text, b.Signature = get("thinking"), get("signature")
 	case "redacted_thinking":
 		b.Data = get("data")
+	case "document":
+		b.Document = c.document(p, m)
+	}
+	if cc, ok := m["cache_control"]; ok {
+		b.Cache = c.cacheControl(at(p, "cache_control"), cc)
 	}
 	return b, len(c.vs) == n
 }
@@ -311,6 +326,9 @@ func (c *checker) tools(raw json.RawMessage) []rockstream.Tool {
 		// Server tools ("type":"computer_20241022", …) carry their own keys.
 		if _, typed := m["type"]; !typed {
 			c.object(p, it, []string{"input_schema"}, []string{"name", "description", "input_schema", "cache_control"})
+		}
+		if cc, ok := m["cache_control"]; ok {
+			t.Cache = c.cacheControl(at(p, "cache_control"), cc)
 		}
 		out = append(out, t)
 	}

@@ -1,7 +1,8 @@
 package anthropic
 
 import (
-	"encoding/json"
+	"slices"
+	"strings"
 
 	"github.com/rockstream/rockstream"
 )
@@ -21,14 +22,36 @@ func FromCountTokensRequest(body []byte) (*rockstream.Request, error) {
 	return req, err
 }
 
-// ToMessagesRequest builds a first-party Messages API body for req.
+// ToMessagesRequest builds a first-party Messages API body for req. What
+// the API cannot carry (guardrails, Bedrock's metadata, latency, tiers,
+// output configuration) is refused by name. Beta flags are not in the body:
+// they travel in the anthropic-beta header, whose value BetaHeader gives.
 func ToMessagesRequest(req *rockstream.Request, stream bool) ([]byte, error) {
-	w, err := toWire(req)
+	if err := req.CheckFeatures(firstPartyTarget, slices.Concat(firstPartyCarried, []rockstream.Feature{rockstream.FeatureAnthropicBeta})...); err != nil {
+		return nil, err
+	}
+	w, err := toWire(req, firstPartyTarget)
 	if err != nil {
 		return nil, err
 	}
 	w.Model, w.Stream = req.Model, stream
-	return json.Marshal(w)
+	return marshal(w)
+}
+
+// BetaHeader is the anthropic-beta header value for req's beta flags,
+// empty when it has none.
+func BetaHeader(req *rockstream.Request) string {
+	return strings.Join(req.AnthropicBeta, ",")
+}
+
+// ApplyBetaHeader reads the anthropic-beta header (comma-separated flags)
+// of a first-party Messages request into req.
+func ApplyBetaHeader(req *rockstream.Request, value string) {
+	for _, f := range strings.Split(value, ",") {
+		if f = strings.TrimSpace(f); f != "" && !slices.Contains(req.AnthropicBeta, f) {
+			req.AnthropicBeta = append(req.AnthropicBeta, f)
+		}
+	}
 }
 
 // SSEEvent is one server-sent event of the Messages stream; Name is the

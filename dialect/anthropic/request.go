@@ -19,23 +19,35 @@ func (Codec) Name() string { return "anthropic" }
 
 // EncodeRequest builds the Bedrock InvokeModel body for req: the Messages
 // body with anthropic_version and without model or stream.
+// What neither the body nor InvokeModel's headers carry is refused by name.
 func (Codec) EncodeRequest(req *rockstream.Request) ([]byte, error) {
-	w, err := toWire(req)
+	if err := dialect.CheckInvoke(req, "anthropic", bedrockCarried...); err != nil {
+		return nil, err
+	}
+	w, err := toWire(req, "the anthropic model family")
 	if err != nil {
 		return nil, err
 	}
 	w.AnthropicVersion = BedrockVersion
-	return json.Marshal(w)
+	w.AnthropicBeta = req.AnthropicBeta
+	return marshal(w)
 }
 
 // DecodeRequest parses and validates a Bedrock InvokeModel Messages body;
 // failures read as Bedrock's ValidationException messages.
+// The amazon-bedrock-guardrailConfig key is read as dialect.DecodeInvoke
+// reads it.
 func (Codec) DecodeRequest(modelID string, body []byte) (*rockstream.Request, error) {
+	body, g, err := dialect.SplitGuardrailBody(body)
+	if err != nil {
+		return nil, err
+	}
 	req, _, err := decodeRequest(body, bedrockStyle)
 	if err != nil {
 		return nil, err
 	}
 	req.Model = modelID
+	req.Guardrail = g
 	return req, nil
 }
 
@@ -46,8 +58,8 @@ func (Codec) NewStreamDecoder() dialect.StreamDecoder { return NewStreamDecoder(
 func (Codec) NewStreamEncoder() dialect.StreamEncoder { return NewStreamEncoder() }
 
 // toWire converts the neutral request into a Messages body without the
-// version, model or stream keys.
-func toWire(req *rockstream.Request) (*wireRequest, error) {
+// version, model, stream or beta keys; target names the body in refusals.
+func toWire(req *rockstream.Request, target string) (*wireRequest, error) {
 	w := &wireRequest{
 		MaxTokens:     req.MaxTokens,
 		Temperature:   req.Temperature,
@@ -59,19 +71,14 @@ func toWire(req *rockstream.Request) (*wireRequest, error) {
 	if w.MaxTokens == 0 {
 		w.MaxTokens = DefaultMaxTokens
 	}
-	switch len(req.System) {
-	case 0:
-	case 1:
-		w.System = req.System[0]
-	default:
-		blocks := make([]wireSystemBlock, len(req.System))
-		for i, s := range req.System {
-			blocks[i] = wireSystemBlock{Type: "text", Text: s}
-		}
-		w.System = blocks
+	system, err := systemToWire(req, target)
+	if err != nil {
+		return nil, err
 	}
+	w.System = system
+	w.Extra = req.ExtraFields
 	for i, m := range req.Messages {
-		blocks, err := blocksToWire(m.Content)
+		blocks, err := blocksToWire(m.Content, target)
 		if err != nil {
 			return nil, fmt.Errorf("anthropic: message %d: %w", i, err)
 		}
@@ -82,7 +89,7 @@ func toWire(req *rockstream.Request) (*wireRequest, error) {
 		if len(schema) == 0 {
 			schema = json.RawMessage(`{"type":"object"}`)
 		}
-		w.Tools = append(w.Tools, wireTool{Name: t.Name, Description: t.Description, InputSchema: schema})
+		w.Tools = append(w.Tools, wireTool{Name: t.Name, Description: t.Description, InputSchema: schema, CacheControl: cacheControl(t.Cache)})
 	}
 	if tc := req.ToolChoice; tc != nil {
 		w.ToolChoice = &wireToolChoice{Type: tc.Type, Name: tc.Name}
@@ -94,10 +101,10 @@ func toWire(req *rockstream.Request) (*wireRequest, error) {
 }
 
 // blocksToWire converts neutral content blocks to Messages blocks.
-func blocksToWire(content []rockstream.Block) ([]wireBlock, error) {
+func blocksToWire(content []rockstream.Block, target string) ([]wireBlock, error) {
 	out := make([]wireBlock, 0, len(content))
 	for _, b := range content {
-		w := wireBlock{Type: string(b.Type)}
+		w := wireBlock{Type: string(b.Type), CacheControl: cacheControl(b.Cache)}
 		switch b.Type {
 		case rockstream.BlockText:
 			w.Text = ptr(b.Text)
@@ -105,7 +112,7 @@ func blocksToWire(content []rockstream.Block) ([]wireBlock, error) {
 			if b.Image == nil {
 				return nil, fmt.Errorf("image block without an image")
 			}
-			w.Source = &wireSource{Type: "base64", MediaType: b.Image.MediaType, Data: b.Image.Data}
+			w.Source = &wireSource{Type: "base64", MediaType: b.Image.MediaType, Data: mustJSON(b.Image.Data)}
 		case rockstream.BlockToolUse:
 			w.ID, w.Name, w.Input = b.ToolUseID, b.Name, b.Input
 			if len(w.Input) == 0 {
@@ -113,7 +120,7 @@ func blocksToWire(content []rockstream.Block) ([]wireBlock, error) {
 			}
 		case rockstream.BlockToolResult:
 			w.ToolUseID, w.IsError = b.ToolUseID, b.IsError
-			inner, err := blocksToWire(b.Content)
+			inner, err := blocksToWire(b.Content, target)
 			if err != nil {
 				return nil, err
 			}
@@ -122,6 +129,10 @@ func blocksToWire(content []rockstream.Block) ([]wireBlock, error) {
 			w.Thinking, w.Signature = ptr(b.Text), ptr(b.Signature)
 		case rockstream.BlockRedactedThinking:
 			w.Data = b.Data
+		case rockstream.BlockDocument:
+			if err := documentToWire(&w, b.Document, target); err != nil {
+				return nil, err
+			}
 		default:
 			return nil, fmt.Errorf("unsupported content block type %q", b.Type)
 		}

@@ -104,7 +104,7 @@ func TestDecodeRequestStringContent(t *testing.T) {
 	want := &rockstream.Request{Model: "m", MaxTokens: 10, System: []string{"a"}, Messages: []rockstream.Message{
 		rockstream.UserText("Hello"),
 		{Role: rockstream.RoleAssistant, Content: []rockstream.Block{{Type: rockstream.BlockText, Text: "Hi "}}},
-	}}
+	}, Options: rockstream.Options{SystemCache: []rockstream.SystemCachePoint{{After: 1}}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v", got)
 	}
@@ -201,6 +201,8 @@ func TestFromMessagesRequestValidation(t *testing.T) {
 func FuzzDecodeRequest(f *testing.F) {
 	body, _ := Codec{}.EncodeRequest(fullRequest())
 	f.Add(body)
+	opts, _ := Codec{}.EncodeRequest(carriedRequest())
+	f.Add(opts)
 	f.Add([]byte(`{"anthropic_version":"v","max_tokens":5,"messages":[{"role":"user","content":"Hi"}]}`))
 	f.Add([]byte(`{"model":"m","max_tokens":1e400,"messages":[{"role":"user","content":[{"type":"image","source":null}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {

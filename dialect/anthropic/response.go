@@ -53,7 +53,7 @@ func EncodeMessage(resp *rockstream.Response) []byte {
 }
 
 func encodeMessage(resp *rockstream.Response, idPrefix string) ([]byte, error) {
-	content, err := blocksToWire(resp.Message.Content)
+	content, err := blocksToWire(resp.Message.Content, "an Anthropic answer")
 	if err != nil {
 		return nil, fmt.Errorf("anthropic: %w", err)
 	}
@@ -95,7 +95,8 @@ func blocksFromWire(ws []wireBlock) []rockstream.Block {
 			b.Data = w.Data
 		case rockstream.BlockImage:
 			if w.Source != nil {
-				b.Image = &rockstream.Image{MediaType: w.Source.MediaType, Data: w.Source.Data}
+				b.Image = &rockstream.Image{MediaType: w.Source.MediaType}
+				_ = json.Unmarshal(w.Source.Data, &b.Image.Data) // base64; an answer never holds bad data
 			}
 		case rockstream.BlockToolResult:
 			b.ToolUseID, b.IsError, b.Content = w.ToolUseID, w.IsError, blocksFromWire(w.Content)

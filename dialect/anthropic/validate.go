@@ -95,6 +95,8 @@ var firstPartyTypes = map[string]string{
 type checker struct {
 	style style
 	vs    []violation
+	// systemCache collects the system blocks' cache points.
+	systemCache []rockstream.SystemCachePoint
 	// reference splits levels and strings with encoding/json instead of
 	// the one-pass helpers in split.go (for the benchmark and fuzz target
 	// that compare them).

@@ -30,7 +30,10 @@ type wireRequest struct {
 	Tools            []wireTool      `json:"tools,omitempty"`
 	ToolChoice       *wireToolChoice `json:"tool_choice,omitempty"`
 	Thinking         *wireThinking   `json:"thinking,omitempty"`
+	AnthropicBeta    []string        `json:"anthropic_beta,omitempty"`
 	Stream           bool            `json:"stream,omitempty"`
+	// Extra are top-level keys with no neutral form, merged in by marshal.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 type wireMessage struct {
@@ -53,23 +56,42 @@ type wireBlock struct {
 	Thinking  *string         `json:"thinking,omitempty"`
 	Signature *string         `json:"signature,omitempty"`
 	Data      string          `json:"data,omitempty"`
+	// Document blocks.
+	Title     string         `json:"title,omitempty"`
+	Context   string         `json:"context,omitempty"`
+	Citations *wireCitations `json:"citations,omitempty"`
+	// CacheControl marks the prompt up to this block for caching.
+	CacheControl *wireCacheControl `json:"cache_control,omitempty"`
 }
 
+type wireCacheControl struct {
+	Type string `json:"type"`
+	TTL  string `json:"ttl,omitempty"`
+}
+
+type wireCitations struct {
+	Enabled bool `json:"enabled"`
+}
+
+// wireSource is an image's or a document's source. Data is base64 for
+// "base64" sources and plain text for "text" ones, so it stays raw JSON.
 type wireSource struct {
-	Type      string `json:"type"`
-	MediaType string `json:"media_type"`
-	Data      []byte `json:"data"`
+	Type      string          `json:"type"`
+	MediaType string          `json:"media_type"`
+	Data      json.RawMessage `json:"data"`
 }
 
 type wireSystemBlock struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
+	Type         string            `json:"type"`
+	Text         string            `json:"text"`
+	CacheControl *wireCacheControl `json:"cache_control,omitempty"`
 }
 
 type wireTool struct {
-	Name        string          `json:"name"`
-	Description string          `json:"description,omitempty"`
-	InputSchema json.RawMessage `json:"input_schema"`
+	Name         string            `json:"name"`
+	Description  string            `json:"description,omitempty"`
+	InputSchema  json.RawMessage   `json:"input_schema"`
+	CacheControl *wireCacheControl `json:"cache_control,omitempty"`
 }
 
 type wireToolChoice struct {

@@ -65,6 +65,9 @@ type turnJSON struct {
 // EncodeRequest writes req in the chat form when c.Chat is set or the
 // model is a Command R, else in the legacy prompt form.
 func (c Codec) EncodeRequest(req *rockstream.Request) ([]byte, error) {
+	if err := dialect.CheckInvoke(req, name); err != nil {
+		return nil, err
+	}
 	turns, err := prompt.Turns(name, req)
 	if err != nil {
 		return nil, err

@@ -13,14 +13,15 @@ import (
 	"github.com/rockstream/rockstream"
 )
 
-// ToStreamInput builds the SDK's ConverseStream input for req. top_k and
-// extended thinking, which inferenceConfig has no field for, travel in
-// additionalModelRequestFields as Anthropic models read them.
+// ToStreamInput builds the SDK's ConverseStream input for req. top_k,
+// extended thinking and Anthropic beta flags, which Converse has no member
+// for, travel in additionalModelRequestFields as Anthropic models read
+// them. What Converse cannot carry is refused as EncodeRequest refuses it.
 func ToStreamInput(req *rockstream.Request) (*bedrockruntime.ConverseStreamInput, error) {
-	in := &bedrockruntime.ConverseStreamInput{ModelId: aws.String(req.Model)}
-	for _, s := range req.System {
-		in.System = append(in.System, &types.SystemContentBlockMemberText{Value: s})
+	if err := checkCarried(req); err != nil {
+		return nil, err
 	}
+	in := &bedrockruntime.ConverseStreamInput{ModelId: aws.String(req.Model), System: systemToSDK(req)}
 	for i, m := range req.Messages {
 		content, err := blocksToSDK(m.Content)
 		if err != nil {
@@ -53,6 +54,9 @@ func ToStreamInput(req *rockstream.Request) (*bedrockruntime.ConverseStreamInput
 				spec.Description = aws.String(t.Description)
 			}
 			tc.Tools = append(tc.Tools, &types.ToolMemberToolSpec{Value: spec})
+			if t.Cache != nil {
+				tc.Tools = append(tc.Tools, &types.ToolMemberCachePoint{Value: cacheToSDK(t.Cache.TTL)})
+			}
 		}
 		if c := req.ToolChoice; c != nil {
 			switch c.Type {
@@ -66,8 +70,8 @@ func ToStreamInput(req *rockstream.Request) (*bedrockruntime.ConverseStreamInput
 		}
 		in.ToolConfig = tc
 	}
-	if extra := additionalFields(req); extra != nil {
-		in.AdditionalModelRequestFields = document.NewLazyDocument(extra)
+	if err := optionsToSDK(in, req); err != nil {
+		return nil, err
 	}
 	return in, nil
 }
@@ -131,8 +135,19 @@ func blocksToSDK(content []rockstream.Block) ([]types.ContentBlock, error) {
 		case rockstream.BlockRedactedThinking:
 			out = append(out, &types.ContentBlockMemberReasoningContent{
 				Value: &types.ReasoningContentBlockMemberRedactedContent{Value: []byte(b.Data)}})
+		case rockstream.BlockDocument:
+			doc, err := documentToSDK(b.Document)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, doc)
+		case rockstream.BlockGuardContent:
+			out = append(out, guardContentToSDK(b))
 		default:
 			return nil, fmt.Errorf("unsupported content block type %q", b.Type)
+		}
+		if b.Cache != nil {
+			out = append(out, &types.ContentBlockMemberCachePoint{Value: cacheToSDK(b.Cache.TTL)})
 		}
 	}
 	return out, nil

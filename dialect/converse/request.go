@@ -37,6 +37,8 @@ func DecodeRequest(modelID string, body []byte) (*rockstream.Request, error) {
 	v.inference(req, w.InferenceConfig)
 	v.tools(req, w.ToolConfig)
 	v.additional(req, w.AdditionalModelRequestFields)
+	v.options(req, &w)
+	req.SystemCache = v.systemCache
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -91,12 +93,13 @@ func checkConversation(msgs []rockstream.Message) error {
 }
 
 // EncodeRequest builds a Converse JSON body for req (without the model,
-// which travels in the path).
+// which travels in the path). What Converse has no member for is refused
+// with a validation error naming it.
 func EncodeRequest(req *rockstream.Request) ([]byte, error) {
-	w := wireRequest{Messages: make([]wireMessage, 0, len(req.Messages))}
-	for _, s := range req.System {
-		w.System = append(w.System, wireSystem{Text: ptr(s)})
+	if err := checkCarried(req); err != nil {
+		return nil, err
 	}
+	w := wireRequest{Messages: make([]wireMessage, 0, len(req.Messages)), System: systemToWire(req)}
 	for i, m := range req.Messages {
 		content, err := blocksToWire(m.Content)
 		if err != nil {
@@ -116,16 +119,15 @@ func EncodeRequest(req *rockstream.Request) ([]byte, error) {
 			tc.Tools = append(tc.Tools, wireTool{ToolSpec: &wireToolSpec{
 				Name: t.Name, Description: t.Description, InputSchema: wireToolSchema{JSON: schemaOrObject(t.InputSchema)},
 			}})
+			if t.Cache != nil {
+				tc.Tools = append(tc.Tools, wireTool{CachePoint: cacheToWire(t.Cache)})
+			}
 		}
 		tc.ToolChoice = toolChoiceToWire(req.ToolChoice)
 		w.ToolConfig = tc
 	}
-	if extra := additionalFields(req); extra != nil {
-		b, err := json.Marshal(extra)
-		if err != nil {
-			return nil, err
-		}
-		w.AdditionalModelRequestFields = b
+	if err := optionsToWire(&w, req); err != nil {
+		return nil, err
 	}
 	return json.Marshal(w)
 }
@@ -143,23 +145,6 @@ func toolChoiceToWire(tc *rockstream.ToolChoice) *wireToolChoice {
 		return &wireToolChoice{Auto: &struct{}{}}
 	}
 	return nil // "none" has no Converse form: leaving toolChoice out lets the model decide
-}
-
-// additionalFields carries what Converse's inferenceConfig has no field
-// for (top_k, extended thinking) in additionalModelRequestFields, as
-// Anthropic models on Bedrock read them; nil when there is none.
-func additionalFields(req *rockstream.Request) map[string]any {
-	var m map[string]any
-	if req.TopK != nil {
-		m = map[string]any{"top_k": *req.TopK}
-	}
-	if req.Thinking != nil {
-		if m == nil {
-			m = map[string]any{}
-		}
-		m["thinking"] = map[string]any{"type": "enabled", "budget_tokens": req.Thinking.BudgetTokens}
-	}
-	return m
 }
 
 func schemaOrObject(s json.RawMessage) json.RawMessage {
@@ -208,10 +193,21 @@ func blocksToWire(content []rockstream.Block) ([]wireBlock, error) {
 			w.ReasoningContent = &wireReasoning{ReasoningText: &wireReasoningText{Text: b.Text, Signature: b.Signature}}
 		case rockstream.BlockRedactedThinking:
 			w.ReasoningContent = &wireReasoning{RedactedContent: []byte(b.Data)}
+		case rockstream.BlockDocument:
+			d, err := documentToWire(b.Document)
+			if err != nil {
+				return nil, err
+			}
+			w.Document = d
+		case rockstream.BlockGuardContent:
+			w.GuardContent = &wireGuardContent{Text: &wireGuardText{Text: b.Text, Qualifiers: b.Qualifiers}}
 		default:
 			return nil, fmt.Errorf("unsupported content block type %q", b.Type)
 		}
 		out = append(out, w)
+		if b.Cache != nil {
+			out = append(out, wireBlock{CachePoint: cacheToWire(b.Cache)})
+		}
 	}
 	return out, nil
 }

@@ -113,8 +113,8 @@ func TestDecodeRequestValidation(t *testing.T) {
 			"1 validation error detected: Value 'bot' at 'messages.0.member.role' failed to satisfy constraint: Member must satisfy enum value set: [user, assistant]"},
 		{"image format", `{"messages":[{"role":"user","content":[{"image":{"format":"bmp","source":{"bytes":"AA=="}}}]}]}`,
 			"1 validation error detected: Value 'bmp' at 'messages.0.member.content.0.member.image.format' failed to satisfy constraint: Member must satisfy enum value set: [png, jpeg, gif, webp]"},
-		{"document unsupported", `{"messages":[{"role":"user","content":[{"document":{"name":"d"}}]}]}`,
-			"1 validation error detected: Value null at 'messages.0.member.content.0.member.document' failed to satisfy constraint: Member is not supported by this model"},
+		{"video unsupported", `{"messages":[{"role":"user","content":[{"video":{"format":"mp4"}}]}]}`,
+			"1 validation error detected: Value null at 'messages.0.member.content.0.member.video' failed to satisfy constraint: Member is not supported by this model"},
 		{"tool choice union", `{"messages":[` + user + `],"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":{}}}}],"toolChoice":{}}}`,
 			"1 validation error detected: Value null at 'toolConfig.toolChoice' failed to satisfy constraint: Member must have exactly one member set, found 0"},
 		{"tool use without id", `{"messages":[` + user + `,{"role":"assistant","content":[{"toolUse":{"name":"f","input":{}}}]}]}`,
@@ -281,6 +281,8 @@ func FuzzDecodeRequest(f *testing.F) {
 	body, _ := EncodeRequest(fullRequest())
 	f.Add(body)
 	f.Add([]byte(`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":{"maxTokens":1}}`))
+	opts, _ := EncodeRequest(optionsRequest())
+	f.Add(opts)
 	f.Add([]byte(`{"messages":[{"role":"user","content":[{"image":{"format":"png","source":{}}},{"toolResult":{"toolUseId":"x","content":[{}]}}]}],"toolConfig":{"tools":[{}],"toolChoice":{"tool":{}}}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, err := DecodeRequest("m", body)

@@ -12,6 +12,8 @@ import (
 // validator collects constraint violations in Bedrock's (Coral's) words.
 type validator struct {
 	errs []string
+	// systemCache collects the system prompts' cache points.
+	systemCache []rockstream.SystemCachePoint
 }
 
 func (v *validator) addf(value any, path, constraint string) {
@@ -63,7 +65,7 @@ func (v *validator) system(sys []wireSystem) []string {
 	var out []string
 	for i, s := range sys {
 		p := fmt.Sprintf("system.%d.member", i)
-		if !v.union(p, s.Text != nil, present(s.GuardContent), present(s.CachePoint)) {
+		if !v.union(p, s.Text != nil, present(s.GuardContent), s.CachePoint != nil) {
 			continue
 		}
 		if v.unsupported(p, "guardContent", present(s.GuardContent)) {
@@ -71,6 +73,9 @@ func (v *validator) system(sys []wireSystem) []string {
 		}
 		if s.Text != nil {
 			out = append(out, *s.Text)
+		}
+		if s.CachePoint != nil {
+			v.systemCache = append(v.systemCache, rockstream.SystemCachePoint{After: len(out), CachePoint: *v.cachePoint(p+".cachePoint", s.CachePoint)})
 		}
 	}
 	return out
@@ -91,7 +96,18 @@ func (v *validator) messages(msgs []wireMessage) []rockstream.Message {
 		}
 		msg := rockstream.Message{Role: rockstream.Role(m.Role)}
 		for j, b := range m.Content {
-			if blk, ok := v.block(fmt.Sprintf("%s.content.%d.member", p, j), b); ok {
+			bp := fmt.Sprintf("%s.content.%d.member", p, j)
+			if b.CachePoint != nil && v.onlyCachePoint(bp, b) {
+				// A cache point marks the prefix ending with the block before it.
+				cp := v.cachePoint(bp+".cachePoint", b.CachePoint)
+				if n := len(msg.Content); n > 0 {
+					msg.Content[n-1].Cache = cp
+				} else {
+					v.addf(nil, bp+".cachePoint", "A cache point must follow a content block")
+				}
+				continue
+			}
+			if blk, ok := v.block(bp, b); ok {
 				msg.Content = append(msg.Content, blk)
 			}
 		}
@@ -101,13 +117,11 @@ func (v *validator) messages(msgs []wireMessage) []rockstream.Message {
 }
 
 func (v *validator) block(p string, b wireBlock) (rockstream.Block, bool) {
-	if !v.union(p, b.Text != nil, b.Image != nil, b.ToolUse != nil, b.ToolResult != nil, b.ReasoningContent != nil,
-		present(b.CachePoint), present(b.Document), present(b.Video), present(b.Audio), present(b.GuardContent),
-		present(b.CitationsContent), present(b.SearchResult), present(b.ToolAddition), present(b.ToolRemoval)) {
+	if !v.union(p, blockMembers(b)...) {
 		return rockstream.Block{}, false
 	}
-	for name, raw := range map[string]json.RawMessage{"document": b.Document, "video": b.Video, "audio": b.Audio,
-		"guardContent": b.GuardContent, "citationsContent": b.CitationsContent, "searchResult": b.SearchResult,
+	for name, raw := range map[string]json.RawMessage{"video": b.Video, "audio": b.Audio,
+		"citationsContent": b.CitationsContent, "searchResult": b.SearchResult,
 		"toolAddition": b.ToolAddition, "toolRemoval": b.ToolRemoval} {
 		if v.unsupported(p, name, present(raw)) {
 			return rockstream.Block{}, false
@@ -130,6 +144,10 @@ func (v *validator) block(p string, b wireBlock) (rockstream.Block, bool) {
 			Input: append(json.RawMessage(nil), tu.Input...)}, ok
 	case b.ToolResult != nil:
 		return v.toolResult(p+".toolResult", b.ToolResult)
+	case b.Document != nil:
+		return v.document(p+".document", b.Document)
+	case b.GuardContent != nil:
+		return v.guardContent(p+".guardContent", b.GuardContent)
 	case b.ReasoningContent != nil:
 		rc := b.ReasoningContent
 		if !v.union(p+".reasoningContent", rc.ReasoningText != nil, rc.RedactedContent != nil) {
@@ -140,7 +158,20 @@ func (v *validator) block(p string, b wireBlock) (rockstream.Block, bool) {
 		}
 		return rockstream.Block{Type: rockstream.BlockRedactedThinking, Data: string(rc.RedactedContent)}, true
 	}
-	return rockstream.Block{}, false // a cache point: nothing neutral to keep
+	return rockstream.Block{}, false
+}
+
+// blockMembers reports which members of a content block union are set.
+func blockMembers(b wireBlock) []bool {
+	return []bool{b.Text != nil, b.Image != nil, b.ToolUse != nil, b.ToolResult != nil, b.ReasoningContent != nil,
+		b.CachePoint != nil, b.Document != nil, present(b.Video), present(b.Audio), b.GuardContent != nil,
+		present(b.CitationsContent), present(b.SearchResult), present(b.ToolAddition), present(b.ToolRemoval)}
+}
+
+// onlyCachePoint checks that a block holding a cache point holds nothing
+// else.
+func (v *validator) onlyCachePoint(p string, b wireBlock) bool {
+	return v.union(p, blockMembers(b)...)
 }
 
 func (v *validator) required(path, s string) bool {
@@ -236,8 +267,17 @@ func (v *validator) tools(req *rockstream.Request, tc *wireToolConfig) {
 	}
 	for i, t := range tc.Tools {
 		p := fmt.Sprintf("toolConfig.tools.%d.member", i)
-		if !v.union(p, t.ToolSpec != nil, present(t.SystemTool), present(t.CachePoint)) ||
-			v.unsupported(p, "systemTool", present(t.SystemTool)) || t.ToolSpec == nil {
+		if !v.union(p, t.ToolSpec != nil, present(t.SystemTool), t.CachePoint != nil) ||
+			v.unsupported(p, "systemTool", present(t.SystemTool)) {
+			continue
+		}
+		if t.CachePoint != nil {
+			cp := v.cachePoint(p+".cachePoint", t.CachePoint)
+			if n := len(req.Tools); n > 0 {
+				req.Tools[n-1].Cache = cp
+			} else {
+				v.addf(nil, p+".cachePoint", "A cache point must follow a tool")
+			}
 			continue
 		}
 		s := t.ToolSpec
@@ -262,24 +302,63 @@ func (v *validator) tools(req *rockstream.Request, tc *wireToolConfig) {
 }
 
 // additional reads the fields Anthropic models take through
-// additionalModelRequestFields: top_k and thinking. Others pass unread.
+// additionalModelRequestFields (top_k, thinking with a budget,
+// anthropic_beta) into the neutral request, and keeps every other key in
+// ExtraFields.
 func (v *validator) additional(req *rockstream.Request, raw json.RawMessage) {
 	if !present(raw) {
 		return
 	}
-	var f struct {
-		TopK     *int `json:"top_k"`
-		Thinking *struct {
-			Type         string `json:"type"`
-			BudgetTokens int    `json:"budget_tokens"`
-		} `json:"thinking"`
-	}
-	if err := json.Unmarshal(raw, &f); err != nil {
-		v.addf(nil, "additionalModelRequestFields", "Member must be a JSON object with valid top_k and thinking")
+	const p = "additionalModelRequestFields"
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		v.addf(nil, p, "Member must be a JSON object")
 		return
 	}
-	req.TopK = f.TopK
-	if f.Thinking != nil && f.Thinking.Type == "enabled" {
-		req.Thinking = &rockstream.Thinking{BudgetTokens: f.Thinking.BudgetTokens}
+	if k, ok := fields["top_k"]; ok {
+		var n int
+		if json.Unmarshal(k, &n) != nil {
+			v.addf(nil, p+".top_k", "Member must be an integer")
+		}
+		req.TopK = &n
+		delete(fields, "top_k")
 	}
+	if th, ok := fields["thinking"]; ok {
+		var t struct {
+			Type         string `json:"type"`
+			BudgetTokens *int   `json:"budget_tokens"`
+		}
+		// Only the budgeted form is neutral; other forms pass on as they came.
+		switch {
+		case json.Unmarshal(th, &t) != nil:
+		case t.Type == "enabled" && t.BudgetTokens != nil && onlyKeys(th, "type", "budget_tokens"):
+			req.Thinking = &rockstream.Thinking{BudgetTokens: *t.BudgetTokens}
+			delete(fields, "thinking")
+		case t.Type == "disabled" && onlyKeys(th, "type"):
+			delete(fields, "thinking") // the default: nothing to carry
+		}
+	}
+	if b, ok := fields["anthropic_beta"]; ok {
+		if json.Unmarshal(b, &req.AnthropicBeta) != nil {
+			v.addf(nil, p+".anthropic_beta", "Member must be a list of strings")
+		}
+		delete(fields, "anthropic_beta")
+	}
+	if len(fields) > 0 {
+		req.ExtraFields = fields
+	}
+}
+
+// onlyKeys reports whether the JSON object raw has no keys but these.
+func onlyKeys(raw json.RawMessage, keys ...string) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return false
+	}
+	for k := range m {
+		if !slices.Contains(keys, k) {
+			return false
+		}
+	}
+	return true
 }

@@ -17,12 +17,12 @@ type (
 		ToolConfig                        *wireToolConfig   `json:"toolConfig,omitempty"`
 		AdditionalModelRequestFields      json.RawMessage   `json:"additionalModelRequestFields,omitempty"`
 		AdditionalModelResponseFieldPaths []string          `json:"additionalModelResponseFieldPaths,omitempty"`
-		GuardrailConfig                   json.RawMessage   `json:"guardrailConfig,omitempty"`
+		GuardrailConfig                   *wireGuardrail    `json:"guardrailConfig,omitempty"`
 		PromptVariables                   json.RawMessage   `json:"promptVariables,omitempty"`
 		RequestMetadata                   map[string]string `json:"requestMetadata,omitempty"`
-		PerformanceConfig                 json.RawMessage   `json:"performanceConfig,omitempty"`
-		ServiceTier                       json.RawMessage   `json:"serviceTier,omitempty"`
-		OutputConfig                      json.RawMessage   `json:"outputConfig,omitempty"`
+		PerformanceConfig                 *wirePerformance  `json:"performanceConfig,omitempty"`
+		ServiceTier                       *wireServiceTier  `json:"serviceTier,omitempty"`
+		OutputConfig                      *wireOutputConfig `json:"outputConfig,omitempty"`
 	}
 	wireMessage struct {
 		Role    string      `json:"role"`
@@ -31,20 +31,20 @@ type (
 	wireSystem struct {
 		Text         *string         `json:"text,omitempty"`
 		GuardContent json.RawMessage `json:"guardContent,omitempty"`
-		CachePoint   json.RawMessage `json:"cachePoint,omitempty"`
+		CachePoint   *wireCachePoint `json:"cachePoint,omitempty"`
 	}
 	wireBlock struct {
-		Text             *string         `json:"text,omitempty"`
-		Image            *wireImage      `json:"image,omitempty"`
-		ToolUse          *wireToolUse    `json:"toolUse,omitempty"`
-		ToolResult       *wireToolResult `json:"toolResult,omitempty"`
-		ReasoningContent *wireReasoning  `json:"reasoningContent,omitempty"`
-		CachePoint       json.RawMessage `json:"cachePoint,omitempty"`
+		Text             *string           `json:"text,omitempty"`
+		Image            *wireImage        `json:"image,omitempty"`
+		ToolUse          *wireToolUse      `json:"toolUse,omitempty"`
+		ToolResult       *wireToolResult   `json:"toolResult,omitempty"`
+		ReasoningContent *wireReasoning    `json:"reasoningContent,omitempty"`
+		CachePoint       *wireCachePoint   `json:"cachePoint,omitempty"`
+		Document         *wireDocument     `json:"document,omitempty"`
+		GuardContent     *wireGuardContent `json:"guardContent,omitempty"`
 		// Members rockstream's neutral model cannot carry; rejected.
-		Document         json.RawMessage `json:"document,omitempty"`
 		Video            json.RawMessage `json:"video,omitempty"`
 		Audio            json.RawMessage `json:"audio,omitempty"`
-		GuardContent     json.RawMessage `json:"guardContent,omitempty"`
 		CitationsContent json.RawMessage `json:"citationsContent,omitempty"`
 		SearchResult     json.RawMessage `json:"searchResult,omitempty"`
 		ToolAddition     json.RawMessage `json:"toolAddition,omitempty"`
@@ -99,7 +99,7 @@ type (
 	wireTool struct {
 		ToolSpec   *wireToolSpec   `json:"toolSpec,omitempty"`
 		SystemTool json.RawMessage `json:"systemTool,omitempty"`
-		CachePoint json.RawMessage `json:"cachePoint,omitempty"`
+		CachePoint *wireCachePoint `json:"cachePoint,omitempty"`
 	}
 	wireToolSpec struct {
 		Name        string         `json:"name"`

@@ -36,6 +36,9 @@ type request struct {
 
 // EncodeRequest writes req as a Llama body in the template of req.Model.
 func (Codec) EncodeRequest(req *rockstream.Request) ([]byte, error) {
+	if err := dialect.CheckInvoke(req, name); err != nil {
+		return nil, err
+	}
 	if err := check(req); err != nil {
 		return nil, err
 	}

@@ -41,6 +41,9 @@ func IsChat(body []byte) bool {
 // EncodeRequest writes req in the chat form when c.Chat is set or req uses
 // tools, else in the text form.
 func (c Codec) EncodeRequest(req *rockstream.Request) ([]byte, error) {
+	if err := dialect.CheckInvoke(req, name); err != nil {
+		return nil, err
+	}
 	if len(req.Messages) == 0 {
 		return nil, rockstream.Validationf("%s: the request has no messages", name)
 	}

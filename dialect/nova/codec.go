@@ -65,6 +65,9 @@ type namedToolRef struct {
 
 // EncodeRequest writes req as a messages-v1 body.
 func (Codec) EncodeRequest(req *rockstream.Request) ([]byte, error) {
+	if err := dialect.CheckInvoke(req, name); err != nil {
+		return nil, err
+	}
 	if req.Thinking != nil {
 		return nil, prompt.Unsupported(name, "extended thinking")
 	}

@@ -108,6 +108,9 @@ func fromChat(cr *ChatRequest) (*rockstream.Request, error) {
 	if req.ToolChoice, err = toolChoice(cr.ToolChoice); err != nil {
 		return nil, err
 	}
+	if err := readOptions(cr, req); err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 

@@ -193,6 +193,7 @@ func TestToChatRequestRoundTrip(t *testing.T) {
 }
 
 func FuzzFromChatRequest(f *testing.F) {
+	f.Add([]byte(optionsBody))
 	f.Add([]byte(`{"model":"m","messages":[{"role":"user","content":"hi"}]}`))
 	f.Add([]byte(`{"model":"m","stream":true,"stream_options":{"include_usage":true},"stop":["a"],"messages":[{"role":"system","content":"s"},{"role":"user","content":[{"type":"text","text":"x"}]},{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c","content":"r"}]}`))
 	f.Add([]byte(`{"model":"m","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":{"type":"function","function":{"name":"f"}},"messages":[{"role":"user","content":"hi"}]}`))

@@ -10,9 +10,14 @@ import (
 
 // ToChatRequest builds the chat completions body for req, for a backend
 // that talks to an OpenAI-compatible server. A stream asks for usage, so
-// every stream can report it.
+// every stream can report it. What chat completions cannot carry
+// (guardrails, documents, Bedrock's extra fields …) is refused with a
+// validation error whose Err is a *rockstream.FeatureError.
 func ToChatRequest(req *rockstream.Request, stream bool) (*ChatRequest, error) {
 	cr := &ChatRequest{Model: req.Model, Temperature: req.Temperature, TopP: req.TopP, Stream: stream}
+	if err := writeOptions(req, cr); err != nil {
+		return nil, err
+	}
 	if stream {
 		cr.StreamOptions = &StreamOptions{IncludeUsage: true}
 	}

@@ -21,6 +21,10 @@ type ChatRequest struct {
 	N                   *int            `json:"n,omitempty"`
 	Stream              bool            `json:"stream,omitempty"`
 	StreamOptions       *StreamOptions  `json:"stream_options,omitempty"`
+	// ResponseFormat is raw so that a bad one gets OpenAI's own error.
+	ResponseFormat json.RawMessage   `json:"response_format,omitempty"`
+	Metadata       map[string]string `json:"metadata,omitempty"`
+	ServiceTier    string            `json:"service_tier,omitempty"`
 }
 
 // StreamOptions asks for extras in a stream.

@@ -39,6 +39,9 @@ type config struct {
 
 // EncodeRequest writes req as a Titan body.
 func (Codec) EncodeRequest(req *rockstream.Request) ([]byte, error) {
+	if err := dialect.CheckInvoke(req, name); err != nil {
+		return nil, err
+	}
 	turns, err := prompt.Turns(name, req)
 	if err != nil {
 		return nil, err

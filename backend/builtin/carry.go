@@ -1,0 +1,56 @@
+package builtin
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/rockstream/rockstream"
+)
+
+// target names the builtin model in refusals.
+const target = "the builtin local model"
+
+// harmless are the features the builtin model may accept although it does
+// nothing with them, because an answer is the same with or without them:
+// cache points, request metadata, latency, tier and beta flags.
+var harmless = []rockstream.Feature{rockstream.FeatureCachePoint, rockstream.FeatureMetadata,
+	rockstream.FeatureLatency, rockstream.FeatureServiceTier, rockstream.FeatureAnthropicBeta,
+	rockstream.FeatureExtraFields}
+
+// harmlessExtra are the native fields an answer does not depend on, as
+// Anthropic SDKs send them (metadata.user_id, service_tier).
+var harmlessExtra = map[string]bool{"metadata": true, "service_tier": true}
+
+// checkCarried refuses what the builtin model would otherwise ignore
+// silently, naming it. A guardrail above all: a local model that ignores
+// one would let through what the caller asked to block. When the builtin
+// model applies guardrails, refuseGuardrail is the one place to change.
+func checkCarried(req *rockstream.Request) error {
+	if err := refuseGuardrail(req); err != nil {
+		return err
+	}
+	if err := req.CheckFeatures(target, harmless...); err != nil {
+		return err
+	}
+	for k := range req.ExtraFields {
+		if !harmlessExtra[k] {
+			return rockstream.RefuseWhat(target, rockstream.FeatureExtraFields,
+				fmt.Sprintf("the additional model request field %s (additionalModelRequestFields)", jsonKey(k)))
+		}
+	}
+	return nil
+}
+
+// refuseGuardrail refuses any guardrail setting: the builtin model does
+// not apply guardrails yet.
+func refuseGuardrail(req *rockstream.Request) error {
+	if req.Guardrail != nil {
+		return rockstream.Refuse(target, rockstream.FeatureGuardrail)
+	}
+	return nil
+}
+
+func jsonKey(k string) string {
+	b, _ := json.Marshal(k)
+	return string(b)
+}

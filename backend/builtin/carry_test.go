@@ -1,0 +1,61 @@
+package builtin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/rockstream/rockstream"
+)
+
+func TestRefusesWhatItWouldIgnore(t *testing.T) {
+	t.Parallel()
+	b := New(Options{Pace: &Pace{}})
+	tests := []struct {
+		name    string
+		edit    func(*rockstream.Request)
+		feature rockstream.Feature
+		field   string
+	}{
+		{"guardrail from headers", func(r *rockstream.Request) {
+			r.Guardrail = &rockstream.Guardrail{Identifier: "gr-1", Version: "1", Source: rockstream.GuardrailFromHeaders}
+		}, rockstream.FeatureGuardrail, "X-Amzn-Bedrock-GuardrailIdentifier"},
+		{"guardrail trace only", func(r *rockstream.Request) { r.Guardrail = &rockstream.Guardrail{Trace: "enabled"} },
+			rockstream.FeatureGuardrail, "guardrailConfig"},
+		{"response format", func(r *rockstream.Request) { r.ResponseFormat = &rockstream.ResponseFormat{Type: "json_object"} },
+			rockstream.FeatureResponseFormat, "response_format"},
+		{"document", func(r *rockstream.Request) {
+			r.Messages[0].Content = append(r.Messages[0].Content, rockstream.Block{Type: rockstream.BlockDocument, Document: &rockstream.Document{Format: "txt", Text: "x"}})
+		}, rockstream.FeatureDocument, "document"},
+		{"unknown extra field", func(r *rockstream.Request) {
+			r.ExtraFields = map[string]json.RawMessage{"reasoning_config": json.RawMessage(`{}`)}
+		}, rockstream.FeatureExtraFields, `"reasoning_config"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := storyRequest()
+			tt.edit(req)
+			evs, err := collect(t, context.Background(), b, req)
+			var fe *rockstream.FeatureError
+			if len(evs) != 0 || !errors.As(err, &fe) || fe.Feature != tt.feature || !strings.Contains(err.Error(), tt.field) {
+				t.Errorf("%d events, err = %v; want a refusal of %s naming %s", len(evs), err, tt.feature, tt.field)
+			}
+		})
+	}
+}
+
+func TestAcceptsHarmlessOptions(t *testing.T) {
+	t.Parallel()
+	b := New(Options{Pace: &Pace{}})
+	req := storyRequest()
+	req.Messages[0].Content[0].Cache = &rockstream.CachePoint{TTL: "1h"}
+	req.SystemCache = []rockstream.SystemCachePoint{{After: 0}}
+	req.Metadata, req.Latency, req.ServiceTier = map[string]string{"team": "a"}, "optimized", "flex"
+	req.AnthropicBeta = []string{"b"}
+	req.ExtraFields = map[string]json.RawMessage{"metadata": json.RawMessage(`{"user_id":"u"}`)}
+	if _, err := collect(t, context.Background(), b, req); err != nil {
+		t.Fatalf("harmless options refused: %v", err)
+	}
+}
