@@ -44,6 +44,9 @@ func (g *Gateway) messages(w http.ResponseWriter, r *http.Request, d dialect) {
 	var stream bool
 	ctx, ok := readRequest(w, r, d, func(body []byte) (err error) {
 		req, stream, err = anthropic.FromMessagesRequest(body)
+		if err == nil {
+			anthropic.ApplyBetaHeader(req, r.Header.Get("anthropic-beta"))
+		}
 		return err
 	})
 	if !ok {

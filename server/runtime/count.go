@@ -61,7 +61,7 @@ func (h *handler) decodeCount(w http.ResponseWriter, r *http.Request) (*rockstre
 		if len(in.InvokeModel.Body) == 0 {
 			return nil, rockstream.Validationf("1 validation error detected: Value null at 'input.invokeModel.body' failed to satisfy constraint: Member must not be null")
 		}
-		_, req, err := h.invokeBody(modelID, in.InvokeModel.Body)
+		_, req, err := h.invokeBody(modelID, in.InvokeModel.Body, nil)
 		return req, err
 	case in.Converse != nil:
 		return decodeConverseBody(modelID, in.Converse)

@@ -21,16 +21,17 @@ func (h *handler) decodeInvoke(w http.ResponseWriter, r *http.Request) (dialect.
 	if err != nil {
 		return nil, nil, err
 	}
-	return h.invokeBody(modelID, body)
+	return h.invokeBody(modelID, body, r.Header)
 }
 
-// invokeBody decodes an InvokeModel body for modelID with its family codec.
-func (h *handler) invokeBody(modelID string, body []byte) (dialect.Codec, *rockstream.Request, error) {
+// invokeBody decodes an InvokeModel body for modelID with its family codec,
+// with what the X-Amzn-Bedrock-* headers and the body's guardrail key ask.
+func (h *handler) invokeBody(modelID string, body []byte, hd http.Header) (dialect.Codec, *rockstream.Request, error) {
 	codec, err := h.codec(modelID, body)
 	if err != nil {
 		return nil, nil, err
 	}
-	req, err := codec.DecodeRequest(modelID, body)
+	req, err := dialect.DecodeInvoke(codec, modelID, body, hd)
 	if err != nil {
 		return nil, nil, err
 	}
