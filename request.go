@@ -51,6 +51,9 @@ type Request struct {
 	// system prompts, guardrails, metadata, tiers, output formats, extra
 	// model fields …); its zero value asks for nothing. See options.go.
 	Options
+	// Wire, when set, is the request as its caller sent it, so a backend
+	// that speaks the same wire passes it on unchanged (see Wire).
+	Wire *Wire `json:"-"`
 }
 
 // Message is one turn of a conversation.

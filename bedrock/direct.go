@@ -105,15 +105,24 @@ type directOp struct {
 	// headers carry the guardrail, trace, latency, tier and metadata,
 	// as the SDK writes them from its input members.
 	headers http.Header
+	// tune, if set, adjusts each attempt's stream reader (a relay that
+	// passes frames on, a ConverseStream decoder).
+	tune func(*directStream)
 }
 
 func (c *Client) prepareDirect(model string, codec dialect.Codec, body []byte) *directOp {
+	return c.prepareDirectOp(model, "invoke-with-response-stream", codec, body)
+}
+
+// prepareDirectOp prepares a call of the streaming operation named op
+// ("invoke-with-response-stream", "converse-stream").
+func (c *Client) prepareDirectOp(model, op string, codec dialect.Codec, body []byte) *directOp {
 	u := c.direct.endpoint
 	// Escaped as the SDK escapes labels: everything but unreserved
 	// characters, so ':' is %3A and an ARN's '/' is %2F.
 	base := u.EscapedPath()
-	u.Path = smithyhttp.JoinPath(u.Path, "/model/"+model+"/invoke-with-response-stream")
-	u.RawPath = smithyhttp.JoinPath(base, "/model/"+httpbinding.EscapePath(model, true)+"/invoke-with-response-stream")
+	u.Path = smithyhttp.JoinPath(u.Path, "/model/"+model+"/"+op)
+	u.RawPath = smithyhttp.JoinPath(base, "/model/"+httpbinding.EscapePath(model, true)+"/"+op)
 	sum := sha256.Sum256(body)
 	return &directOp{c: c, url: u, body: body, hash: hex.EncodeToString(sum[:]), codec: codec}
 }
@@ -183,5 +192,9 @@ func (op *directOp) open(ctx context.Context) (upstream, string, error) {
 		defer resp.Body.Close()
 		return nil, id, responseError(ctx, resp, id)
 	}
-	return newDirectStream(resp.Body, op.codec, op.c.opts.OnChunk), id, nil
+	s := newDirectStream(resp.Body, op.codec, op.c.opts.OnChunk)
+	if op.tune != nil {
+		op.tune(s)
+	}
+	return s, id, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
+	"github.com/rockstream/rockstream/dialect/converse"
 	"github.com/rockstream/rockstream/internal/eventstream"
 )
 
@@ -23,16 +24,20 @@ type directStream struct {
 	dec     dialect.StreamDecoder
 	family  string
 	onChunk func([]byte)
+	// conv, when set, decodes ConverseStream frames instead of chunks.
+	conv *converse.StreamDecoder
+	// relay, when set, receives each event frame as it came (or, with
+	// relayChunks, each chunk's model JSON) before its events are decoded.
+	relay       func([]byte)
+	relayChunks bool
 }
 
 func newDirectStream(body io.ReadCloser, codec dialect.Codec, onChunk func([]byte)) *directStream {
-	return &directStream{
-		body:    body,
-		r:       eventstream.NewReader(body),
-		dec:     codec.NewStreamDecoder(),
-		family:  codec.Name(),
-		onChunk: onChunk,
+	s := &directStream{body: body, r: eventstream.NewReader(body), onChunk: onChunk}
+	if codec != nil { // nil for ConverseStream, which tune sets up
+		s.dec, s.family = codec.NewStreamDecoder(), codec.Name()
 	}
+	return s
 }
 
 // next reads frames until one carries events. A cancelled ctx aborts the
@@ -43,10 +48,10 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 		if err := ctx.Err(); err != nil {
 			return dst, err
 		}
-		m, err := s.r.Next()
+		raw, m, err := s.r.NextRaw()
 		switch {
 		case err == io.EOF:
-			if !s.dec.Done() {
+			if !s.done() {
 				return dst, errEndedEarly
 			}
 			return dst, io.EOF
@@ -68,7 +73,23 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 		if typ == nil {
 			return dst, errors.New("bedrock: missing :event-type header")
 		}
+		if s.conv != nil {
+			if s.relay != nil {
+				s.relay(raw)
+			}
+			n := len(dst)
+			if dst, err = s.conv.Decode(dst, string(typ), m.Payload); err != nil {
+				return dst, decodeFailure("converse", err)
+			}
+			if len(dst) > n {
+				return dst, nil
+			}
+			continue
+		}
 		if string(typ) != "chunk" {
+			if s.relay != nil && !s.relayChunks {
+				s.relay(raw)
+			}
 			continue // an event type newer than this client: skippable
 		}
 		s.chunk, err = eventstream.ChunkBytes(s.chunk, m.Payload)
@@ -80,6 +101,13 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 		}
 		if s.onChunk != nil {
 			s.onChunk(s.chunk)
+		}
+		if s.relay != nil {
+			if s.relayChunks {
+				s.relay(s.chunk)
+			} else {
+				s.relay(raw)
+			}
 		}
 		n := len(dst)
 		dst, err = s.dec.Decode(dst, s.chunk)
@@ -93,6 +121,14 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 }
 
 func (s *directStream) close() { s.body.Close() }
+
+// done reports whether the model's final event was decoded.
+func (s *directStream) done() bool {
+	if s.conv != nil {
+		return s.conv.Done()
+	}
+	return s.dec.Done()
+}
 
 // cutError is the error for a body that ended inside a frame: errCutFrame,
 // or the transport's error that ended it (which the reader joins to

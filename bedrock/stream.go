@@ -86,6 +86,9 @@ func (c *Client) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[
 
 // prepare encodes req once for every attempt.
 func (c *Client) prepare(req *rockstream.Request) (operation, error) {
+	if op, ok, err := c.preparePass(req); ok || err != nil {
+		return op, err
+	}
 	if c.opts.API == Converse {
 		return c.prepareConverse(req)
 	}

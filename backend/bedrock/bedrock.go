@@ -129,6 +129,20 @@ func sortRoutes(r []APIRoute) {
 	})
 }
 
+// clientForRequest keeps the operation of a request that arrived in a
+// Bedrock wire (the caller chose it); others go by clientFor.
+func (b *Backend) clientForRequest(req *rockstream.Request) *client.Client {
+	if req.Wire != nil && req.Wire.Relay != nil {
+		switch req.Wire.API {
+		case rockstream.WireInvokeStream, rockstream.WireAnthropicMessages:
+			return b.invoke
+		case rockstream.WireConverseStream:
+			return b.converse
+		}
+	}
+	return b.clientFor(req.Model)
+}
+
 // clientFor is the client whose operation serves model.
 func (b *Backend) clientFor(model string) *client.Client {
 	api := b.defaultAPI
@@ -149,7 +163,7 @@ func (b *Backend) clientFor(model string) *client.Client {
 // was streamed, and the stream's MessageStart says which ID answered.
 func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yield func(rockstream.Event, error) bool) {
-		c := b.clientFor(req.Model)
+		c := b.clientForRequest(req)
 		for ev, err := range c.Stream(ctx, req) {
 			if err != nil && b.fallback && needsProfile(err) {
 				profile := client.ProfileID(req.Model, c.Region())

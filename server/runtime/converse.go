@@ -56,11 +56,17 @@ func (h *handler) converse(w http.ResponseWriter, r *http.Request) {
 
 // converseStream serves ConverseStream: one event per member, bare JSON.
 func (h *handler) converseStream(w http.ResponseWriter, r *http.Request) {
-	req, err := h.decodeConverse(w, r)
+	body, err := h.readBody(w, r)
 	if err != nil {
 		wire.WriteError(w, err)
 		return
 	}
+	req, err := decodeConverseBody(r.PathValue("modelId"), body)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	req.Wire = callerWire(rockstream.WireConverseStream, body, r.Header)
 	h.stream(w, r, req, wire.ConverseStream, &framing[converse.Frame]{enc: converse.NewStreamEncoder(), out: converseFrames, kind: wire.ConverseStream}, nil)
 }
 

@@ -42,11 +42,17 @@ func (h *handler) invokeBody(modelID string, body []byte, hd http.Header) (diale
 // invokeStream serves InvokeModelWithResponseStream: each model chunk in a
 // "chunk" event, base64 inside {"bytes":…}.
 func (h *handler) invokeStream(w http.ResponseWriter, r *http.Request) {
-	codec, req, err := h.decodeInvoke(w, r)
+	body, err := h.readBody(w, r)
 	if err != nil {
 		wire.WriteError(w, err)
 		return
 	}
+	codec, req, err := h.invokeBody(r.PathValue("modelId"), body, r.Header)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	req.Wire = callerWire(rockstream.WireInvokeStream, body, r.Header)
 	var cf chunkFrames
 	enc := &framing[[]byte]{enc: codec.NewStreamEncoder(), out: cf.frames, kind: wire.InvokeStream}
 	h.stream(w, r, req, wire.InvokeStream, enc, func(hd http.Header) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/server/internal/wire"
@@ -60,6 +61,10 @@ func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream
 	defer untrack()
 	fw := wire.NewFrameWriter(w, kind, h.writeTimeout)
 	fw.Header = header
+	if req.Wire != nil {
+		pt := &relay.Passthrough{Enc: enc, Unit: frameUnit}
+		req.Wire.Relay, enc = pt.Relay, pt
+	}
 	src := relay.NewEncoded(ctx, h.backend, req, enc)
 	src.Observe = func(ev rockstream.Event) {
 		if start, ok := ev.(rockstream.MessageStart); ok && !fw.Started() {
@@ -78,6 +83,24 @@ func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream
 	case relay.Failed:
 		h.log.Info("stream failed", slog.String("request_id", rid), slog.Any("err", res.Err))
 	}
+}
+
+// callerWire is the request as the caller sent it, for a backend that
+// speaks the Bedrock wire to pass on: the body and the X-Amzn-Bedrock-*
+// headers, which carry guardrails, trace, latency, tier and metadata.
+func callerWire(api rockstream.WireAPI, body []byte, h http.Header) *rockstream.Wire {
+	meaning := http.Header{}
+	for k, v := range h {
+		if strings.HasPrefix(k, "X-Amzn-Bedrock-") {
+			meaning[k] = v
+		}
+	}
+	return &rockstream.Wire{API: api, Body: body, Header: meaning}
+}
+
+// frameUnit relays an upstream event-stream frame as it came.
+func frameUnit(dst []relay.Item, frame []byte) []relay.Item {
+	return append(dst, relay.Item{Kind: relay.Frame, Data: frame})
 }
 
 // upstreamHeaders passes on what a relaying backend learned upstream:
