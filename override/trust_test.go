@@ -50,3 +50,15 @@ func TestTrustCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestAsError(t *testing.T) {
+	t.Parallel()
+	_, perr := ParseHeaders(http.Header{HeaderPace: {"tps=1e-9"}})
+	if e := AsError(perr); e.Class != "validation" || e.StatusCode != http.StatusBadRequest || !errors.Is(e, perr) {
+		t.Errorf("malformed header: %+v", e)
+	}
+	rerr := Trust{}.Check(http.Header{HeaderFault: {"cut"}}, Caller{RemoteAddr: "203.0.113.9:1"})
+	if e := AsError(rerr); e.Class != "access_denied" || e.StatusCode != http.StatusForbidden || e.Message != rerr.Error() {
+		t.Errorf("refused header: %+v", e)
+	}
+}
