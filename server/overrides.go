@@ -1,28 +1,34 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
-	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/backend/builtin"
+	"github.com/rockstream/rockstream/override"
+	"github.com/rockstream/rockstream/server/auth"
 	"github.com/rockstream/rockstream/server/internal/wire"
 )
 
-// withOverrides passes the builtin backend's per-request pacing, fault and
-// seed headers (X-Rockstream-*) on in the request context. A malformed one
-// is a 400 in Bedrock's shape.
-func withOverrides(next http.Handler) http.Handler {
+// withOverrides carries an authenticated Bedrock Runtime request's
+// per-request overrides (X-Rockstream-Pace, -Fault, -Seed) in its context
+// for the backend. It runs after authentication and answers in Bedrock's
+// shape: 400 ValidationException for a malformed header, 403
+// AccessDeniedException for a test header trust does not allow from this
+// caller.
+func withOverrides(trust override.Trust, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		o, err := builtin.ParseHeaders(r.Header)
-		if err != nil {
-			var e *rockstream.Error
-			if !errors.As(err, &e) {
-				e = rockstream.Validationf("%v", err)
-			}
-			wire.WriteError(w, e)
+		caller := override.Caller{RemoteAddr: r.RemoteAddr}
+		if id, ok := auth.IdentityFrom(r.Context()); ok {
+			caller.Key, caller.Signed = id.Key, id.Signs
+		}
+		if err := trust.Check(r.Header, caller); err != nil {
+			wire.WriteError(w, override.AsError(err))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(builtin.WithOverrides(r.Context(), o)))
+		o, err := override.ParseHeaders(r.Header)
+		if err != nil {
+			wire.WriteError(w, override.AsError(err))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(override.With(r.Context(), o)))
 	})
 }

@@ -1,8 +1,8 @@
 // Package server is rockstream's one HTTP server: the local Bedrock Runtime
 // (package runtime), the control-plane listings and /healthz on one
-// http.ServeMux, with authentication, per-request logging and the builtin
-// backend's pacing and fault headers, served over HTTP/1.1 and cleartext
-// HTTP/2 on the same port.
+// http.ServeMux, with authentication, per-request logging and the
+// per-request pace, fault and seed headers (package override), served over
+// HTTP/1.1 and cleartext HTTP/2 on the same port.
 package server
 
 import (
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/override"
 	"github.com/rockstream/rockstream/server/auth"
 	"github.com/rockstream/rockstream/server/relay"
 	"github.com/rockstream/rockstream/server/runtime"
@@ -42,6 +43,11 @@ type Options struct {
 	// MaxBodyBytes bounds request bodies; zero means InvokeModel's limit
 	// of 25,000,000 bytes.
 	MaxBodyBytes int64
+	// TestHeaderKeys are the access key IDs and API keys whose pace and
+	// fault headers are honoured from beyond loopback; only keys that
+	// strict mode verifies count, and a SigV4 request must sign the
+	// header. Nil honours them from loopback clients only.
+	TestHeaderKeys []string
 	// Mount, if set, adds more routes (gateway, web page, metrics) to the
 	// server's mux.
 	Mount func(mux *http.ServeMux)
@@ -71,13 +77,16 @@ func New(o Options) (*Server, error) {
 	streams := new(relay.Tracker)
 	runtime.Register(mux, runtime.Options{
 		Backend: o.Backend, Region: o.Region, Logger: log, MaxBodyBytes: o.MaxBodyBytes,
-		Auth: verifier.Middleware, Tracker: streams,
+		Auth: func(h http.Handler) http.Handler {
+			return verifier.Middleware(withOverrides(override.Trust{Keys: o.TestHeaderKeys}, h))
+		},
+		Tracker: streams,
 	})
 	mux.HandleFunc("GET /healthz", healthz)
 	if o.Mount != nil {
 		o.Mount(mux)
 	}
-	return &Server{handler: withRequestID(logRequests(log, withOverrides(mux))), log: log, streams: streams}, nil
+	return &Server{handler: withRequestID(logRequests(log, mux)), log: log, streams: streams}, nil
 }
 
 // Handler is the whole server as an http.Handler.

@@ -111,7 +111,7 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 			pace = &b.pace
 		}
 		if fault != nil && !fault.InStream {
-			yield(nil, fault.err())
+			yield(nil, faultError(fault))
 			return
 		}
 		seed := seedFor(req, ov.Seed)
@@ -195,7 +195,7 @@ func (e *emitter) send(ev rockstream.Event, delta bool) bool {
 	if f := e.fault; f != nil && e.sent >= f.After {
 		e.fault = nil
 		if f.Kind != FaultSilence {
-			e.yield(nil, f.err())
+			e.yield(nil, faultError(f))
 			return false
 		}
 		if err := e.pacer.sleep(e.ctx, f.Silence); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/catalog"
+	"github.com/rockstream/rockstream/override"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -155,7 +156,7 @@ func TestDeterminism(t *testing.T) {
 	run := func(req *rockstream.Request, seed *uint64) []rockstream.Event {
 		ctx := context.Background()
 		if seed != nil {
-			ctx = WithOverrides(ctx, Overrides{Seed: seed})
+			ctx = override.With(ctx, Overrides{Seed: seed})
 		}
 		evs, err := collect(t, ctx, b, req)
 		if err != nil {

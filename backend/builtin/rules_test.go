@@ -11,6 +11,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/catalog"
+	"github.com/rockstream/rockstream/override"
 )
 
 func request(model, prompt string) *rockstream.Request {
@@ -71,7 +72,7 @@ func TestRulesFile(t *testing.T) {
 		t.Errorf("nova pace %+v", p)
 	}
 	f := Fault{Kind: FaultCut, InStream: true, After: 1}
-	ctx := WithOverrides(context.Background(), Overrides{Fault: &f})
+	ctx := override.With(context.Background(), Overrides{Fault: &f})
 	if evs, err := collect(t, ctx, b, request(catalog.DefaultModel, "a flaky request")); len(evs) != 1 || !errors.Is(err, rockstream.ErrAbort) {
 		t.Errorf("header fault did not win over the rule: %d events, %v", len(evs), err)
 	}

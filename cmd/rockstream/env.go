@@ -48,6 +48,7 @@ var settings = []setting{
 	{"replay", "ROCKSTREAM_REPLAY"},
 	{"speed", "ROCKSTREAM_SPEED"},
 	{"api-key", "ROCKSTREAM_API_KEY"},
+	{"test-header-keys", "ROCKSTREAM_TEST_HEADER_KEYS"},
 	{"resume", "ROCKSTREAM_RESUME"},
 	{"target", "ROCKSTREAM_TARGET"},
 	{"expect", "ROCKSTREAM_EXPECT"},

@@ -54,7 +54,13 @@ given. --auth strict accepts only the keys in --keys-file:
   {"accessKeys":[{"accessKeyId":"…","secretAccessKey":"…"}],"apiKeys":["…"]}
 The gateway endpoints take the keys of --api-key and the file's apiKeys
 (Authorization: Bearer or x-api-key), and require one on any address beyond
-loopback.`
+loopback.
+
+The builtin backend's test headers X-Rockstream-Pace and X-Rockstream-Fault
+are honoured from loopback clients, and from beyond loopback only for the keys
+of --test-header-keys (a SigV4 request must sign them); anyone else gets 403.
+X-Rockstream-Seed is honoured from every client. All three are read after
+authentication and a malformed one is a 400 in the endpoint's own dialect.`
 
 const serveExits = `  0    stopped by Ctrl-C (SIGINT) or SIGTERM
   1    could not start: the address, a file or the backend failed
@@ -70,6 +76,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	insecure := fs.Bool("insecure", false, "allow --auth any on an address other than loopback")
 	var apiKeys stringList
 	fs.Var(&apiKeys, "api-key", "`key` the gateway endpoints accept (repeatable)")
+	var testKeys stringList
+	fs.Var(&testKeys, "test-header-keys", "comma-separated `keys` (access key IDs, API keys) whose X-Rockstream-Pace and X-Rockstream-Fault headers are honoured from beyond loopback (repeatable); loopback clients are always honoured, others are refused with 403. The Bedrock Runtime verifies keys only with --auth strict, and a SigV4 request must sign the headers")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
 	var bf backendFlags
 	bf.register(fs)
@@ -98,6 +106,10 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if open && len(gatewayKeys) == 0 {
 		return c.usage("serve", usageErrorf("listening on %s beyond loopback, the gateway endpoints need API keys: --api-key or apiKeys in --keys-file", *addr))
 	}
+	trusted, err := testHeaderKeys(testKeys, authCfg, gatewayKeys)
+	if err != nil {
+		return c.usage("serve", err)
+	}
 	if *resume < 0 {
 		return c.usage("serve", usageErrorf("--resume must not be negative, not %v", *resume))
 	}
@@ -117,17 +129,19 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	var gw *gateway.Gateway
 	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
 	srv, err := server.New(server.Options{
-		Backend: instrumented,
-		Auth:    authCfg,
-		Logger:  log,
-		Region:  region,
+		Backend:        instrumented,
+		Auth:           authCfg,
+		TestHeaderKeys: trusted,
+		Logger:         log,
+		Region:         region,
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
-				Backend:     instrumented,
-				APIKeys:     gatewayKeys,
-				RequireKeys: open,
-				Logger:      log,
-				Resume:      gateway.ResumeOptions{Retention: *resume},
+				Backend:        instrumented,
+				APIKeys:        gatewayKeys,
+				RequireKeys:    open,
+				TestHeaderKeys: trusted,
+				Logger:         log,
+				Resume:         gateway.ResumeOptions{Retention: *resume},
 				// Offer only what the region can call: profiles in place
 				// of models that need one, no end-of-life models.
 				Models: func() []string { return catalog.Callable(region) },
@@ -193,4 +207,34 @@ func isLoopbackAddr(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// testHeaderKeys reads --test-header-keys: each key must be one the server
+// verifies, else allowing it would let anyone who claims it inject faults.
+// API keys (the gateway's, and the keys file's in strict mode) are
+// verified; access key IDs only in strict mode.
+func testHeaderKeys(values []string, authCfg auth.Config, gatewayKeys []string) ([]string, error) {
+	var keys []string
+	n := 0
+	for _, v := range values {
+		for key := range strings.SplitSeq(v, ",") {
+			n++
+			key = strings.TrimSpace(key)
+			if key == "" {
+				continue
+			}
+			strict := authCfg.Mode == auth.ModeStrict
+			isAccessKey := slices.ContainsFunc(authCfg.AccessKeys, func(k auth.AccessKey) bool { return k.AccessKeyID == key })
+			switch {
+			case slices.Contains(gatewayKeys, key):
+			case isAccessKey && !strict:
+				return nil, usageErrorf("--test-header-keys: access key %s is verified only with --auth strict", key)
+			case !isAccessKey:
+				// Not echoed: a mistyped API key is still mostly a secret.
+				return nil, usageErrorf("--test-header-keys: key %d is neither an access key ID of --keys-file nor an API key of --api-key or --keys-file", n)
+			}
+			keys = append(keys, key)
+		}
+	}
+	return keys, nil
 }

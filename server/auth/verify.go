@@ -79,10 +79,14 @@ func (v *Verifier) Mode() Mode { return v.mode }
 // the others to next.
 func (v *Verifier) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := v.Verify(r); err != nil {
+		id, err := v.verify(r)
+		if err != nil {
 			r, _ = wire.EnsureRequestID(w, r)
 			wire.WriteError(w, err)
 			return
+		}
+		if id.Key != "" {
+			r = r.WithContext(withIdentity(r.Context(), id))
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -91,22 +95,35 @@ func (v *Verifier) Middleware(next http.Handler) http.Handler {
 // Verify checks r's credentials. In strict mode it may read the body to
 // hash it; r.Body is replaced so the handler still reads all of it.
 func (v *Verifier) Verify(r *http.Request) error {
+	_, err := v.verify(r)
+	return err
+}
+
+// verify checks r's credentials and, in strict mode, returns the identity
+// they proved; in mode any nothing is proved and the identity is empty.
+func (v *Verifier) verify(r *http.Request) (Identity, error) {
 	p, err := parseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
-		return err
+		return Identity{}, err
 	}
 	if p.sigV4 != nil {
 		if _, err := amzDate(r); err != nil {
-			return err
+			return Identity{}, err
 		}
 	}
 	if v.mode != ModeStrict {
-		return nil
+		return Identity{}, nil
 	}
 	if p.sigV4 == nil {
-		return v.verifyAPIKey(p.bearer)
+		if err := v.verifyAPIKey(p.bearer); err != nil {
+			return Identity{}, err
+		}
+		return Identity{Key: p.bearer}, nil
 	}
-	return v.verifySigV4(r, p.sigV4)
+	if err := v.verifySigV4(r, p.sigV4); err != nil {
+		return Identity{}, err
+	}
+	return Identity{Key: p.sigV4.AccessKeyID, SignedHeaders: p.sigV4.SignedHeaders}, nil
 }
 
 func (v *Verifier) verifyAPIKey(token string) error {

@@ -55,10 +55,7 @@ func (g *Gateway) authenticate(r *http.Request) *rockstream.Error {
 	if len(g.opts.APIKeys) == 0 && !g.opts.RequireKeys {
 		return nil
 	}
-	key := r.Header.Get("x-api-key")
-	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && key == "" {
-		key = strings.TrimSpace(bearer)
-	}
+	key := presentedKey(r)
 	if key == "" {
 		return authError("Missing API key: send it as \"Authorization: Bearer <key>\" or \"x-api-key: <key>\".")
 	}
@@ -68,6 +65,24 @@ func (g *Gateway) authenticate(r *http.Request) *rockstream.Error {
 		}
 	}
 	return authError("Incorrect API key provided.")
+}
+
+// presentedKey is the API key r carries: x-api-key, else the bearer token.
+func presentedKey(r *http.Request) string {
+	key := r.Header.Get("x-api-key")
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && key == "" {
+		key = strings.TrimSpace(bearer)
+	}
+	return key
+}
+
+// verifiedKey is the API key authenticate checked r's caller against, or
+// "" when the gateway checks none.
+func (g *Gateway) verifiedKey(r *http.Request) string {
+	if len(g.opts.APIKeys) == 0 {
+		return ""
+	}
+	return presentedKey(r)
 }
 
 func authError(msg string) *rockstream.Error {

@@ -66,6 +66,10 @@ type Options struct {
 	// is empty (then every request is refused): set when listening beyond
 	// loopback.
 	RequireKeys bool
+	// TestHeaderKeys are the API keys whose pace and fault headers are
+	// honoured from beyond loopback; they count only when APIKeys
+	// holds them. Nil honours those headers from loopback clients only.
+	TestHeaderKeys []string
 	// CORSOrigins are the browser origins allowed to call; "*" allows any.
 	CORSOrigins []string
 	// MaxBodyBytes bounds request bodies; zero means DefaultMaxBodyBytes.

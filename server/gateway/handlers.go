@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/backend/builtin"
 	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/dialect/anthropic"
 	"github.com/rockstream/rockstream/dialect/openai"
+	"github.com/rockstream/rockstream/override"
 	"github.com/rockstream/rockstream/server/relay"
 )
 
@@ -19,7 +19,7 @@ import (
 func (g *Gateway) chatCompletions(w http.ResponseWriter, r *http.Request, d dialect) {
 	var req *rockstream.Request
 	var mode openai.StreamMode
-	ctx, ok := readRequest(w, r, d, func(body []byte) (err error) {
+	ctx, ok := g.readRequest(w, r, d, func(body []byte) (err error) {
 		req, mode, err = openai.FromChatRequest(body)
 		return err
 	})
@@ -42,7 +42,7 @@ func (g *Gateway) chatCompletions(w http.ResponseWriter, r *http.Request, d dial
 func (g *Gateway) messages(w http.ResponseWriter, r *http.Request, d dialect) {
 	var req *rockstream.Request
 	var stream bool
-	ctx, ok := readRequest(w, r, d, func(body []byte) (err error) {
+	ctx, ok := g.readRequest(w, r, d, func(body []byte) (err error) {
 		req, stream, err = anthropic.FromMessagesRequest(body)
 		if err == nil {
 			anthropic.ApplyBetaHeader(req, r.Header.Get("anthropic-beta"))
@@ -65,7 +65,7 @@ func (g *Gateway) messages(w http.ResponseWriter, r *http.Request, d dialect) {
 // readRequest reads r's body, hands it to parse, and applies the
 // per-request override headers. On failure it has answered in d's shape
 // and returns false.
-func readRequest(w http.ResponseWriter, r *http.Request, d dialect, parse func(body []byte) error) (context.Context, bool) {
+func (g *Gateway) readRequest(w http.ResponseWriter, r *http.Request, d dialect, parse func(body []byte) error) (context.Context, bool) {
 	body, berr := readBody(r)
 	if berr != nil {
 		writeError(w, d, berr)
@@ -75,7 +75,7 @@ func readRequest(w http.ResponseWriter, r *http.Request, d dialect, parse func(b
 		writeError(w, d, rockstream.AsError(err))
 		return nil, false
 	}
-	ctx, oerr := withOverrides(r)
+	ctx, oerr := g.withOverrides(r)
 	if oerr != nil {
 		writeError(w, d, oerr)
 		return nil, false
@@ -87,7 +87,7 @@ func readRequest(w http.ResponseWriter, r *http.Request, d dialect, parse func(b
 // the backend would charge for the request, without running it.
 func (g *Gateway) countTokens(w http.ResponseWriter, r *http.Request, d dialect) {
 	var req *rockstream.Request
-	ctx, ok := readRequest(w, r, d, func(body []byte) (err error) {
+	ctx, ok := g.readRequest(w, r, d, func(body []byte) (err error) {
 		req, err = anthropic.FromCountTokensRequest(body)
 		return err
 	})
@@ -134,17 +134,21 @@ func (g *Gateway) complete(w http.ResponseWriter, ctx context.Context, d dialect
 	return &resp, true
 }
 
-// withOverrides carries the builtin backend's pacing and fault headers in
-// the context, for backends that honour them.
-func withOverrides(r *http.Request) (context.Context, *rockstream.Error) {
-	o, err := builtin.ParseHeaders(r.Header)
+// withOverrides carries r's per-request overrides (X-Rockstream-Pace,
+// -Fault, -Seed) in the context for the backend. The caller is already
+// authenticated; a malformed header is a validation error and a test
+// header from a caller the gateway does not trust is access denied, both
+// for the caller's dialect to answer.
+func (g *Gateway) withOverrides(r *http.Request) (context.Context, *rockstream.Error) {
+	trust := override.Trust{Keys: g.opts.TestHeaderKeys}
+	if err := trust.Check(r.Header, override.Caller{RemoteAddr: r.RemoteAddr, Key: g.verifiedKey(r)}); err != nil {
+		return nil, override.AsError(err)
+	}
+	o, err := override.ParseHeaders(r.Header)
 	if err != nil {
-		return nil, rockstream.Validationf("%v", err)
+		return nil, override.AsError(err)
 	}
-	if o.Pace == nil && o.Fault == nil && o.Seed == nil {
-		return r.Context(), nil
-	}
-	return builtin.WithOverrides(r.Context(), o), nil
+	return override.With(r.Context(), o), nil
 }
 
 func writeJSON(w http.ResponseWriter, body []byte) {
