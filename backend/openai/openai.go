@@ -84,6 +84,11 @@ func (b *Backend) upstreamModel(model string) string {
 func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yield func(rockstream.Event, error) bool) {
 		body, err := b.body(req)
+		var relay func([]byte)
+		if req.Wire.Relays(rockstream.WireOpenAIChat) {
+			body, err = b.passBody(req)
+			relay = req.Wire.Relay
+		}
 		if err != nil {
 			yield(nil, err)
 			return
@@ -97,7 +102,7 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 			return
 		}
 		defer resp.Body.Close()
-		decode(ctx, resp.Body, yield)
+		decode(ctx, resp.Body, relay, yield)
 	}
 }
 
@@ -179,7 +184,9 @@ func classOf(status int) rockstream.ErrorClass {
 
 // decode reads the SSE body and yields neutral events until [DONE], the
 // end of the body, or the reader leaving.
-func decode(ctx context.Context, body io.Reader, yield func(rockstream.Event, error) bool) {
+// decode reads the upstream's chunks; relay, when set, receives each
+// chunk's data as it came before its events are yielded.
+func decode(ctx context.Context, body io.Reader, relay func([]byte), yield func(rockstream.Event, error) bool) {
 	r := sse.NewReader(body)
 	dec := chat.NewChunkDecoder()
 	var evs []rockstream.Event
@@ -194,6 +201,9 @@ func decode(ctx context.Context, body io.Reader, yield func(rockstream.Event, er
 	}
 	for {
 		msg, err := r.Next()
+		if relay != nil && err == nil && !msg.IsComment {
+			relay(msg.Data)
+		}
 		if err == io.EOF || err == nil && msg.IsDone() {
 			evs = dec.Flush(evs)
 			if !emit() {

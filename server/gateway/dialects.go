@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/rockstream/rockstream"
@@ -16,6 +17,9 @@ type dialect interface {
 	errorResponse(e *rockstream.Error) (status int, body []byte)
 	// inBandItem is the event that reports e inside a stream.
 	inBandItem(e *rockstream.Error) relay.Item
+	// unit is the event that relays one unit of an upstream answer in
+	// this dialect as it came.
+	unit(dst []relay.Item, raw []byte) []relay.Item
 	// keepalive sends what a silent stream sends.
 	keepalive(w *sse.Writer) error
 }
@@ -30,6 +34,11 @@ func (openaiDialect) inBandItem(e *rockstream.Error) relay.Item {
 	return relay.Item{Data: openai.ErrorChunk(e)}
 }
 func (openaiDialect) keepalive(w *sse.Writer) error { return w.Comment("ping") }
+
+// unit relays an upstream chunk's data as it came.
+func (openaiDialect) unit(dst []relay.Item, raw []byte) []relay.Item {
+	return append(dst, relay.Item{Data: raw})
+}
 
 type openaiEncoder struct{ enc *openai.StreamEncoder }
 
@@ -69,6 +78,17 @@ func (anthropicDialect) inBandItem(e *rockstream.Error) relay.Item {
 	ev := anthropic.ErrorEvent(e)
 	return relay.Item{Name: ev.Name, Data: ev.Data}
 }
+
+// unit relays a Messages stream chunk (Bedrock's Anthropic chunk JSON is
+// the stream's event data) as it came, named by its type.
+func (anthropicDialect) unit(dst []relay.Item, raw []byte) []relay.Item {
+	var head struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(raw, &head)
+	return append(dst, relay.Item{Name: head.Type, Data: raw})
+}
+
 func (anthropicDialect) keepalive(w *sse.Writer) error {
 	return w.Write(sse.Event{Name: "ping", Data: []byte(`{"type": "ping"}`)})
 }

@@ -21,6 +21,9 @@ func (g *Gateway) chatCompletions(w http.ResponseWriter, r *http.Request, d dial
 	var mode openai.StreamMode
 	ctx, ok := g.readRequest(w, r, d, func(body []byte) (err error) {
 		req, mode, err = openai.FromChatRequest(body)
+		if err == nil && mode.Stream {
+			req.Wire = &rockstream.Wire{API: rockstream.WireOpenAIChat, Body: body}
+		}
 		return err
 	})
 	if !ok {
@@ -46,6 +49,9 @@ func (g *Gateway) messages(w http.ResponseWriter, r *http.Request, d dialect) {
 		req, stream, err = anthropic.FromMessagesRequest(body)
 		if err == nil {
 			anthropic.ApplyBetaHeader(req, r.Header.Get("anthropic-beta"))
+		}
+		if err == nil && stream {
+			req.Wire = &rockstream.Wire{API: rockstream.WireAnthropicMessages, Body: body}
 		}
 		return err
 	})

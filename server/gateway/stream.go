@@ -26,6 +26,11 @@ func newStreamID() string { return rand.Text() }
 // stream serves a streaming request: through a journal when resume is on,
 // straight from the backend otherwise.
 func (g *Gateway) stream(w http.ResponseWriter, c *streamCall) {
+	if c.req.Wire != nil {
+		// A backend that speaks the caller's wire relays it unchanged.
+		pt := &relay.Passthrough{Enc: c.enc, Unit: c.d.unit}
+		c.req.Wire.Relay, c.enc = pt.Relay, pt
+	}
 	if g.opts.Resume.Retention > 0 {
 		g.streamJournaled(w, c)
 		return
