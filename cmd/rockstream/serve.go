@@ -70,6 +70,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	var apiKeys stringList
 	fs.Var(&apiKeys, "api-key", "`key` the gateway endpoints accept (repeatable)")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
+	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var bf backendFlags
 	bf.register(fs)
 	positional, code, done := c.parseFlags(fs, args, func() string { return commandHelp(fs, serveUsage, serveAbout, serveExits) })
@@ -111,7 +112,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.fail("serve", err)
 	}
-	m := metrics.New()
+	m := metrics.NewWithOptions(metrics.Options{MaxModels: *metricsModels})
 	instrumented := m.Instrument(backend)
 	var gw *gateway.Gateway
 	srv, err := server.New(server.Options{
