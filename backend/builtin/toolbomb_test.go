@@ -273,3 +273,15 @@ func shapeOf(s *schema, v any, depth int, path string) error {
 	}
 	return nil
 }
+
+// BenchmarkToolInputSchemaBomb generates the input for the k=30 nested
+// schema that used to cost k^5 values.
+func BenchmarkToolInputSchemaBomb(b *testing.B) {
+	tool := rockstream.Tool{Name: "bomb", InputSchema: json.RawMessage(nestedRepeatSchema(30, 30))}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := toolInput(context.Background(), tool, "bomb", rand.New(rand.NewPCG(1, 2)), -1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
