@@ -66,7 +66,7 @@ type stream struct {
 func (m *Metrics) begin(model string) *stream {
 	m.active.Inc()
 	m.streamsServed.Inc()
-	return &stream{m: m, model: model, start: time.Now()}
+	return &stream{m: m, model: m.modelLabel(model), start: time.Now()}
 }
 
 func (s *stream) observe(ev rockstream.Event) {
@@ -113,7 +113,7 @@ func (s *stream) end(ctx context.Context, err error) {
 	kind := rockstream.Classify(s.stop, err)
 	class := ""
 	if kind == rockstream.Failed {
-		class = string(rockstream.AsError(err).Class)
+		class = classLabel(rockstream.AsError(err).Class)
 		if errors.Is(err, rockstream.ErrAbort) {
 			class = string(rockstream.ClassInterrupted)
 		}

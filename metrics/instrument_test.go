@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/catalog"
 )
 
 // scripted yields its events, then its error if any.
@@ -52,10 +53,11 @@ func drain(b rockstream.Backend, model string, limit int) {
 }
 
 func TestInstrumentCountsOutcomesAndTokens(t *testing.T) {
+	const model = catalog.DefaultModel
 	m := New()
-	drain(m.Instrument(scripted{events: answer("a", " b", " c")}), "m1", 0)
-	drain(m.Instrument(scripted{events: answer("a", " b")[:2], err: rockstream.BedrockError("ThrottlingException", "slow down")}), "m1", 0)
-	drain(m.Instrument(scripted{events: answer("a", " b", " c")}), "m1", 2)
+	drain(m.Instrument(scripted{events: answer("a", " b", " c")}), model, 0)
+	drain(m.Instrument(scripted{events: answer("a", " b")[:2], err: rockstream.BedrockError("ThrottlingException", "slow down")}), model, 0)
+	drain(m.Instrument(scripted{events: answer("a", " b", " c")}), model, 2)
 
 	checks := []struct {
 		name      string
@@ -64,8 +66,8 @@ func TestInstrumentCountsOutcomesAndTokens(t *testing.T) {
 		{"complete", testutil.ToFloat64(m.outcomes.WithLabelValues("complete", "")), 1},
 		{"error/throttling", testutil.ToFloat64(m.outcomes.WithLabelValues("error", "throttling")), 1},
 		{"cancelled", testutil.ToFloat64(m.outcomes.WithLabelValues("cancelled", "")), 1},
-		{"output tokens", testutil.ToFloat64(m.tokens.WithLabelValues("m1", "output")), 3},
-		{"input tokens", testutil.ToFloat64(m.tokens.WithLabelValues("m1", "input")), 21},
+		{"output tokens", testutil.ToFloat64(m.tokens.WithLabelValues(model, "output")), 3},
+		{"input tokens", testutil.ToFloat64(m.tokens.WithLabelValues(model, "input")), 21},
 		{"active", testutil.ToFloat64(m.active), 0},
 		{"streams", testutil.ToFloat64(m.streamsServed), 3},
 	}

@@ -31,6 +31,15 @@ type Metrics struct {
 	outcomes      *prometheus.CounterVec
 	serverAdded   *prometheus.HistogramVec
 	streamsServed prometheus.Counter
+	models        modelLabels
+}
+
+// Options bound a Metrics. The zero value keeps DefaultMaxModels model
+// labels.
+type Options struct {
+	// MaxModels caps the distinct model labels; past it every new model is
+	// counted as "other". 0 means DefaultMaxModels.
+	MaxModels int
 }
 
 // latencyBuckets span a fast local stream (100 µs) to a slow model (60 s).
@@ -40,9 +49,16 @@ var latencyBuckets = prometheus.ExponentialBucketsRange(0.0001, 60, 24)
 var overheadBuckets = prometheus.ExponentialBucketsRange(0.000001, 0.1, 20)
 
 // New returns collectors registered on a fresh registry, with Go runtime
-// and process collectors beside them.
-func New() *Metrics {
+// and process collectors beside them, bounded by the default Options.
+func New() *Metrics { return NewWithOptions(Options{}) }
+
+// NewWithOptions is New with chosen bounds.
+func NewWithOptions(opts Options) *Metrics {
+	if opts.MaxModels <= 0 {
+		opts.MaxModels = DefaultMaxModels
+	}
 	m := &Metrics{
+		models:   modelLabels{max: opts.MaxModels, seen: map[string]bool{}},
 		registry: prometheus.NewRegistry(),
 		active: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "rockstream_active_streams",

@@ -65,7 +65,7 @@ func (b *Backend) Tokens(req *rockstream.Request) []string {
 	if err != nil {
 		return nil
 	}
-	p := makePlan(req, m.ID, seedFor(req, nil), b.opts.Script)
+	p := makePlan(context.Background(), req, m.ID, seedFor(req, nil), b.opts.Script)
 	var out []string
 	for _, bl := range p.blocks {
 		if bl.typ == rockstream.BlockText {
@@ -115,7 +115,11 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 			return
 		}
 		seed := seedFor(req, ov.Seed)
-		p := makePlan(req, m.ID, seed, b.opts.Script)
+		p := makePlan(ctx, req, m.ID, seed, b.opts.Script)
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+			return
+		}
 		if msg, ok := b.quotas.take(b.opts.Rules, req.Model, m.ID, p.inputTokens+p.outputTokens(), start); !ok {
 			yield(nil, rockstream.BedrockError("ThrottlingException", msg))
 			return

@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -59,8 +60,10 @@ func seedFor(req *rockstream.Request, override *uint64) uint64 {
 	return h.Sum64()
 }
 
-// makePlan decides the answer to req for the model with ID modelID.
-func makePlan(req *rockstream.Request, modelID string, seed uint64, script *Script) *plan {
+// makePlan decides the answer to req for the model with ID modelID. A
+// cancelled ctx stops the work early; the plan is then incomplete and
+// the caller must not send it.
+func makePlan(ctx context.Context, req *rockstream.Request, modelID string, seed uint64, script *Script) *plan {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	idRNG := rand.New(rand.NewPCG(seed^0x5851f42d4c957f2d, seed))
 	c := composer{rng: rng}
@@ -87,7 +90,8 @@ func makePlan(req *rockstream.Request, modelID string, seed uint64, script *Scri
 		}
 	} else if tool, ok := chooseTool(req); ok {
 		p.blocks = append(p.blocks, planBlock{typ: rockstream.BlockText, pieces: pieces(c.preface(tool))})
-		toolName, toolJSON = tool.Name, toolInput(tool, prompt, rng)
+		toolName = tool.Name
+		toolJSON, _ = toolInput(ctx, tool, prompt, rng, p.piecesLeft(req.MaxTokens))
 	} else {
 		p.blocks = append(p.blocks, planBlock{typ: rockstream.BlockText, pieces: pieces(c.answer(req))})
 	}
@@ -97,6 +101,15 @@ func makePlan(req *rockstream.Request, modelID string, seed uint64, script *Scri
 	}
 	p.truncate(req.MaxTokens, req.StopSequences)
 	return p
+}
+
+// piecesLeft is how many more pieces maxTokens lets the plan send: at
+// least 0, or -1 (no limit) when maxTokens is 0.
+func (p *plan) piecesLeft(maxTokens int) int {
+	if maxTokens <= 0 {
+		return -1
+	}
+	return max(maxTokens-p.outputTokens(), 0)
 }
 
 // truncate cuts the plan where the model would stop: at the first stop

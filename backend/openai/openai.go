@@ -39,8 +39,9 @@ type Options struct {
 
 // Backend streams chat completions.
 type Backend struct {
-	opts Options
-	url  string
+	opts  Options
+	url   string
+	scrub scrubber // keeps BaseURL's password out of errors
 }
 
 var _ rockstream.Backend = (*Backend)(nil)
@@ -53,7 +54,8 @@ func New(opts Options) (*Backend, error) {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = http.DefaultClient
 	}
-	return &Backend{opts: opts, url: strings.TrimRight(opts.BaseURL, "/") + "/chat/completions"}, nil
+	return &Backend{opts: opts, url: strings.TrimRight(opts.BaseURL, "/") + "/chat/completions",
+		scrub: newScrubber(opts.BaseURL)}, nil
 }
 
 // ReadModelMap reads a JSON object mapping model IDs to upstream names.
@@ -82,7 +84,8 @@ func (b *Backend) upstreamModel(model string) string {
 
 // Stream sends req and yields the server's stream as neutral events.
 func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
-	return func(yield func(rockstream.Event, error) bool) {
+	return func(yieldRaw func(rockstream.Event, error) bool) {
+		yield := func(ev rockstream.Event, err error) bool { return yieldRaw(ev, b.scrub.err(err)) }
 		body, err := b.body(req)
 		var relay func([]byte)
 		if req.Wire.Relays(rockstream.WireOpenAIChat) {

@@ -5,11 +5,13 @@
 package replay
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -28,6 +30,13 @@ type Recording struct {
 	Request    Request         `json:"request"`
 	Events     []RecordedEvent `json:"events"`
 	Outcome    RecordedOutcome `json:"outcome"`
+	// InjectedFault is true when the request carried a fault header
+	// (X-Rockstream-Fault): the failure recorded is the test's, not the
+	// model's, and a replay reproduces it.
+	InjectedFault bool `json:"injected_fault,omitempty"`
+	// Note says how the recording was made when that was unusual, e.g.
+	// written at shutdown while the stream still ran.
+	Note string `json:"note,omitempty"`
 
 	// file is where it was read from, for messages.
 	file string
@@ -83,13 +92,31 @@ func KeyOf(req Request) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// ReadFile reads and checks one recording.
+// ReadFile reads and checks one recording, within the default bounds.
 func ReadFile(path string) (*Recording, error) {
-	b, err := os.ReadFile(path)
+	return readFile(path, Options{})
+}
+
+// readFile reads one recording within opts' bounds: a file larger than
+// MaxFileBytes is refused before it is read.
+func readFile(path string, opts Options) (*Recording, error) {
+	opts = opts.withDefaults()
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := Parse(b)
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > opts.MaxFileBytes {
+		return nil, fmt.Errorf("%s: replay: the file is %d bytes; recordings are at most %d", filepath.Base(path), st.Size(), opts.MaxFileBytes)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, opts.MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > opts.MaxFileBytes {
+		return nil, fmt.Errorf("%s: replay: the file is over %d bytes", filepath.Base(path), opts.MaxFileBytes)
+	}
+	rec, err := parse(b, opts.MaxEvents)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
@@ -97,8 +124,12 @@ func ReadFile(path string) (*Recording, error) {
 	return rec, nil
 }
 
-// Parse decodes a recording and checks that every event in it is valid.
-func Parse(b []byte) (*Recording, error) {
+// Parse decodes a recording and checks that it can be played: every
+// event valid, block indexes in order, delays and statuses in range, at
+// most DefaultMaxEvents events.
+func Parse(b []byte) (*Recording, error) { return parse(b, DefaultMaxEvents) }
+
+func parse(b []byte, maxEvents int) (*Recording, error) {
 	var rec Recording
 	if err := json.Unmarshal(b, &rec); err != nil {
 		return nil, fmt.Errorf("replay: not a recording: %w", err)
@@ -109,12 +140,17 @@ func Parse(b []byte) (*Recording, error) {
 	if rec.Request.Model == "" {
 		return nil, errors.New("replay: recording has no model")
 	}
-	for i, ev := range rec.Events {
-		if _, err := rockstream.UnmarshalEvent(ev.Event); err != nil {
+	if len(rec.Events) > maxEvents {
+		return nil, fmt.Errorf("replay: %d events; recordings hold at most %d", len(rec.Events), maxEvents)
+	}
+	blocks := 0
+	for i, re := range rec.Events {
+		ev, err := rockstream.UnmarshalEvent(re.Event)
+		if err != nil {
 			return nil, fmt.Errorf("replay: event %d: %w", i, err)
 		}
-		if ev.AfterMS < 0 {
-			return nil, fmt.Errorf("replay: event %d has a negative delay", i)
+		if err := checkEvent(i, re, ev, &blocks); err != nil {
+			return nil, err
 		}
 	}
 	switch rec.Outcome.Kind {
@@ -126,22 +162,44 @@ func Parse(b []byte) (*Recording, error) {
 	default:
 		return nil, fmt.Errorf("replay: unknown outcome %q", rec.Outcome.Kind)
 	}
+	if err := checkOutcome(rec.Outcome); err != nil {
+		return nil, err
+	}
 	rec.Key = KeyOf(rec.Request)
 	return &rec, nil
 }
 
-// writeFile writes rec into dir atomically and returns its path.
+// writeFile writes rec into dir atomically and returns its path. The
+// name starts with the time, model and request key, for people; a random
+// suffix keeps two recordings of one request in one millisecond apart.
 func writeFile(dir string, rec *Recording) (string, error) {
-	b, err := json.MarshalIndent(rec, "", "  ")
+	b, err := encodeRecording(rec)
 	if err != nil {
 		return "", err
 	}
-	name := fmt.Sprintf("%s-%s-%s.json", rec.RecordedAt.UTC().Format("20060102T150405.000"), safeName(rec.Request.Model), rec.Key[:8])
+	return writeBytes(dir, rec, b)
+}
+
+func encodeRecording(rec *Recording) ([]byte, error) {
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+func writeBytes(dir string, rec *Recording, b []byte) (string, error) {
+	var suffix [4]byte
+	if _, err := rand.Read(suffix[:]); err != nil {
+		return "", err
+	}
+	name := fmt.Sprintf("%s-%s-%s-%s.json", rec.RecordedAt.UTC().Format("20060102T150405.000"), safeName(rec.Request.Model),
+		rec.Key[:8], hex.EncodeToString(suffix[:]))
 	tmp, err := os.CreateTemp(dir, ".recording-*")
 	if err != nil {
 		return "", err
 	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
+	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return "", err

@@ -30,6 +30,28 @@ type Options struct {
 	// original timing, 10 ten times faster; a negative value plays
 	// without delays.
 	Speed float64
+	// MaxEvents refuses a recording with more events; 0 means
+	// DefaultMaxEvents.
+	MaxEvents int
+	// MaxFileBytes refuses a larger recording file; 0 means
+	// DefaultMaxFileBytes.
+	MaxFileBytes int64
+	// MaxBytes refuses a directory whose recordings add up to more; 0
+	// means DefaultMaxBytes.
+	MaxBytes int64
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxEvents <= 0 {
+		o.MaxEvents = DefaultMaxEvents
+	}
+	if o.MaxFileBytes <= 0 {
+		o.MaxFileBytes = DefaultMaxFileBytes
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	return o
 }
 
 var _ rockstream.Backend = (*Backend)(nil)
@@ -46,12 +68,22 @@ func Open(dir string, opts Options) (*Backend, error) {
 		}
 	}
 	sort.Strings(paths)
+	opts = opts.withDefaults()
+	var total int64
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil {
+			total += st.Size()
+		}
+	}
+	if total > opts.MaxBytes {
+		return nil, fmt.Errorf("replay: the recordings in %s add up to %d bytes; the limit is %d", dir, total, opts.MaxBytes)
+	}
 	b := &Backend{byKey: map[string][]*Recording{}, next: map[string]int{}, speed: opts.Speed}
 	if b.speed == 0 {
 		b.speed = 1
 	}
 	for _, p := range paths {
-		rec, err := ReadFile(p)
+		rec, err := readFile(p, opts)
 		if err != nil {
 			return nil, err
 		}

@@ -217,12 +217,26 @@ func FuzzParse(f *testing.F) {
 	seed, _ := os.ReadFile(files[0])
 	f.Add(seed)
 	f.Add([]byte(`{"rockstream_recording":1,"request":{"model":"m"},"outcome":{"kind":"error"}}`))
+	f.Add(recordingWith(`{"type":"block_start","index":-1,"block_type":"text"}`))
+	f.Add(recordingWith(`{"type":"text_delta","index":3000000,"text":"x"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rec, err := Parse(b)
 		if err != nil {
 			return
 		}
-		// Whatever parses can be played without panicking.
+		// Whatever parses folds into an answer with no more blocks than
+		// events, and can be played without panicking.
+		var acc rockstream.Accumulator
+		for _, re := range rec.Events {
+			ev, err := rockstream.UnmarshalEvent(re.Event)
+			if err != nil {
+				t.Fatalf("a parsed event does not decode: %v", err)
+			}
+			acc.Add(ev)
+		}
+		if n := len(acc.Response().Message.Content); n > len(rec.Events) {
+			t.Fatalf("%d blocks from %d events", n, len(rec.Events))
+		}
 		req := &rockstream.Request{Model: rec.Request.Model}
 		pb := &Backend{byKey: map[string][]*Recording{KeyOf(FromRequest(req)): {rec}}, next: map[string]int{}, speed: -1, all: []*Recording{rec}}
 		for range pb.Stream(context.Background(), req) {

@@ -2,7 +2,6 @@ package replay
 
 import (
 	"encoding/json"
-	"regexp"
 
 	"github.com/rockstream/rockstream"
 )
@@ -96,29 +95,6 @@ func blocks(in []rockstream.Block) []Block {
 		out = append(out, rb)
 	}
 	return out
-}
-
-// secretPatterns match credentials people paste into prompts: AWS access
-// key IDs and secret keys, Bedrock API keys, bearer tokens, OpenAI and
-// Anthropic style keys.
-var secretPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`),
-	regexp.MustCompile(`(?i)(aws_secret_access_key|secret_access_key|secretAccessKey)(["'\s:=]+)[A-Za-z0-9/+=]{40}`),
-	regexp.MustCompile(`\bABSK[A-Za-z0-9+/=]{20,}`),
-	regexp.MustCompile(`(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{16,}`),
-	regexp.MustCompile(`\bsk-(ant-)?[A-Za-z0-9_-]{20,}`),
-}
-
-// Redact replaces credentials in s with [REDACTED].
-func Redact(s string) string {
-	for _, p := range secretPatterns {
-		if p.NumSubexp() >= 2 {
-			s = p.ReplaceAllString(s, "$1$2[REDACTED]")
-			continue
-		}
-		s = p.ReplaceAllString(s, "[REDACTED]")
-	}
-	return s
 }
 
 func redactJSON(raw json.RawMessage) json.RawMessage {

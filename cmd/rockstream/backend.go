@@ -29,6 +29,8 @@ type backendFlags struct {
 	name   string
 	routes string
 	record string
+	// recordLimits bound --record (serve's --record-max-files, --record-max-bytes)
+	recordLimits replay.RecordOptions
 
 	// builtin
 	pace, rules, script string
@@ -152,7 +154,7 @@ func (c *cli) newBackend(ctx context.Context, f backendFlags, cfg *router.Config
 		if err := os.MkdirAll(f.record, 0o755); err != nil {
 			return nil, err
 		}
-		b = replay.NewRecorder(b, f.record, log)
+		b = replay.NewRecorderWithOptions(b, f.record, log, f.recordLimits)
 	}
 	return b, nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rockstream/rockstream/backend/replay"
 	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/metrics"
 	"github.com/rockstream/rockstream/server"
@@ -46,7 +47,9 @@ Backends (--backend):
   replay   streams recorded with --record, with their timing (--replay, --speed)
 --routes FILE sends models to several of them, each built from the same flags:
   {"routes":[{"model":"anthropic.*","backend":"bedrock"}],"default":"builtin"}
---record DIR writes every stream, whatever the backend, to DIR for replay.
+--record DIR writes every stream, whatever the backend, to DIR for replay,
+secrets removed; requests refused before their stream are not recorded, and
+the directory holds at most --record-max-files files and --record-max-bytes.
 
 With --auth any (the default) any well-formed SigV4 signature or Bedrock API
 key is accepted, so the server listens on loopback only unless --insecure is
@@ -79,8 +82,11 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	var testKeys stringList
 	fs.Var(&testKeys, "test-header-keys", "comma-separated `keys` (access key IDs, API keys) whose X-Rockstream-Pace and X-Rockstream-Fault headers are honoured from beyond loopback (repeatable); loopback clients are always honoured, others are refused with 403. The Bedrock Runtime verifies keys only with --auth strict, and a SigV4 request must sign the headers")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
+	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var bf backendFlags
 	bf.register(fs)
+	fs.IntVar(&bf.recordLimits.MaxFiles, "record-max-files", replay.DefaultMaxFiles, "most recordings --record's directory holds (those already there count); later streams are not recorded")
+	fs.Int64Var(&bf.recordLimits.MaxBytes, "record-max-bytes", replay.DefaultMaxBytes, "most bytes of recordings --record's directory holds")
 	positional, code, done := c.parseFlags(fs, args, func() string { return commandHelp(fs, serveUsage, serveAbout, serveExits) })
 	if done {
 		return code
@@ -124,7 +130,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.fail("serve", err)
 	}
-	m := metrics.New()
+	m := metrics.NewWithOptions(metrics.Options{MaxModels: *metricsModels})
 	instrumented := m.Instrument(backend)
 	var gw *gateway.Gateway
 	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
