@@ -170,6 +170,13 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err := srv.Serve(shutdownFirst(ctx, gw), ln); err != nil {
 		return c.fail("serve", err)
 	}
+	// A recorder writes the streams that shutdown ended before the
+	// process exits.
+	if rec, ok := backend.(interface{ Close(context.Context) error }); ok {
+		grace, stop := context.WithTimeout(context.Background(), server.ShutdownGrace)
+		_ = rec.Close(grace)
+		stop()
+	}
 	fmt.Fprintln(c.stderr, "rockstream: stopped.")
 	return exitOK
 }
