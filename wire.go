@@ -36,8 +36,10 @@ type Wire struct {
 	// Relay receives each unit of the upstream answer as it came: a whole
 	// event-stream frame for the Bedrock wires, a chunk's JSON for
 	// Anthropic Messages, an SSE event's data for OpenAI. The bytes are
-	// only valid during the call.
-	Relay func(unit []byte)
+	// only valid during the call. more reports that the next unit has
+	// already arrived, so the frontend may send both with one write
+	// instead of flushing each.
+	Relay func(unit []byte, more bool)
 }
 
 // Relays reports whether w asks a backend speaking api to pass it on.

@@ -1,7 +1,9 @@
 package bedrock
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -28,8 +30,34 @@ type directStream struct {
 	conv *converse.StreamDecoder
 	// relay, when set, receives each event frame as it came (or, with
 	// relayChunks, each chunk's model JSON) before its events are decoded.
-	relay       func([]byte)
+	relay       func([]byte, bool)
 	relayChunks bool
+	// br buffers the body of a relayed stream, so more can tell whether
+	// the next frame has already arrived.
+	br *bufio.Reader
+}
+
+// relayTo makes s hand each frame (or chunk) to relay before decoding it.
+func (s *directStream) relayTo(relay func([]byte, bool), chunks bool) {
+	s.relay, s.relayChunks = relay, chunks
+	s.br = bufio.NewReaderSize(s.body, relayBuffer)
+	s.r = eventstream.NewReader(s.br)
+}
+
+// relayBuffer holds a few frames of a relayed stream: enough to see that
+// a burst is waiting, small enough for many idle streams.
+const relayBuffer = 4 << 10
+
+// more reports whether a whole next frame is already buffered.
+func (s *directStream) more() bool {
+	if s.br == nil || s.br.Buffered() < 4 {
+		return false
+	}
+	head, err := s.br.Peek(4)
+	if err != nil {
+		return false
+	}
+	return s.br.Buffered() >= int(binary.BigEndian.Uint32(head))
 }
 
 func newDirectStream(body io.ReadCloser, codec dialect.Codec, onChunk func([]byte)) *directStream {
@@ -75,7 +103,7 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 		}
 		if s.conv != nil {
 			if s.relay != nil {
-				s.relay(raw)
+				s.relay(raw, s.more())
 			}
 			n := len(dst)
 			if dst, err = s.conv.Decode(dst, string(typ), m.Payload); err != nil {
@@ -88,7 +116,7 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 		}
 		if string(typ) != "chunk" {
 			if s.relay != nil && !s.relayChunks {
-				s.relay(raw)
+				s.relay(raw, s.more())
 			}
 			continue // an event type newer than this client: skippable
 		}
@@ -104,9 +132,9 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 		}
 		if s.relay != nil {
 			if s.relayChunks {
-				s.relay(s.chunk)
+				s.relay(s.chunk, s.more())
 			} else {
-				s.relay(raw)
+				s.relay(raw, s.more())
 			}
 		}
 		n := len(dst)

@@ -30,12 +30,12 @@ func (c *Client) preparePass(req *rockstream.Request) (op operation, ok bool, er
 		}
 		d := c.prepareDirectOp(req.Model, "invoke-with-response-stream", codec, w.Body)
 		d.headers = w.Header
-		d.tune = func(s *directStream) { s.relay = w.Relay }
+		d.tune = func(s *directStream) { s.relayTo(w.Relay, false) }
 		return d, true, nil
 	case rockstream.WireConverseStream:
 		d := c.prepareDirectOp(req.Model, "converse-stream", nil, w.Body)
 		d.headers = w.Header
-		d.tune = func(s *directStream) { s.conv, s.relay = converse.NewStreamDecoder(), w.Relay }
+		d.tune = func(s *directStream) { s.conv = converse.NewStreamDecoder(); s.relayTo(w.Relay, false) }
 		return d, true, nil
 	case rockstream.WireAnthropicMessages:
 		codec, err := family.ForModel(req.Model)
@@ -47,7 +47,7 @@ func (c *Client) preparePass(req *rockstream.Request) (op operation, ok bool, er
 			return nil, false, err
 		}
 		d := c.prepareDirectOp(req.Model, "invoke-with-response-stream", codec, body)
-		d.tune = func(s *directStream) { s.relay, s.relayChunks = w.Relay, true }
+		d.tune = func(s *directStream) { s.relayTo(w.Relay, true) }
 		return d, true, nil
 	}
 	return nil, false, nil

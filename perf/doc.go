@@ -8,9 +8,9 @@
 // The benchmarks report figures and never fail on speed:
 //
 //	BenchmarkAddedTTFT       time to first token the gateway adds (-benchtime=Nx: N rounds)
-//	BenchmarkAddedTTFTFloor  the same with a byte relay or Go's reverse proxy as the gateway
+//	BenchmarkAddedTTFTFloor  the same with a byte relay, Go's reverse proxy or the converting gateway
 //	BenchmarkPacedLoad       inter-token gap added at 64 and 256 paced streams, stalls, fidelity, gateway CPU/token
-//	BenchmarkRelayCPU        gateway CPU per relayed token, unpaced (one op = one stream)
+//	BenchmarkRelayCPU        CPU per relayed token, unpaced, of the pass-through gateway, the converting one and a byte relay
 //	BenchmarkIdleStreams     gateway memory per silent stream held open (1,000 … 20,000)
 //	BenchmarkWakeRoundTrip   the machine: loopback round trip to another process after an idle gap
 //

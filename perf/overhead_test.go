@@ -37,19 +37,19 @@ func BenchmarkAddedTTFT(b *testing.B) {
 // library's reverse proxy (RoleHTTPProxy): what one more process on the
 // path costs this machine before any work is done in it, and what one more
 // Go HTTP hop costs.
+//
+// via=converted is the gateway converting every request through the
+// neutral model instead of passing the caller's wire on: what the
+// pass-through saves.
 func BenchmarkAddedTTFTFloor(b *testing.B) {
-	for _, role := range []string{RoleRelay, RoleHTTPProxy} {
+	for _, role := range []string{RoleRelay, RoleHTTPProxy, "converted"} {
 		b.Run("via="+role, func(b *testing.B) { addedTTFTVia(b, role) })
 	}
 }
 
 func addedTTFTVia(b *testing.B, role string) {
 	rig := pacedRig(b, pace)
-	relay, err := Spawn(role, envUpstream+"="+rig.Runtime.URL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer relay.Close()
+	relay := front(b, rig, role)
 	direct, err := NewInvoker(rig.Target(rig.Runtime.URL, 2))
 	if err != nil {
 		b.Fatal(err)
@@ -135,45 +135,74 @@ func pacedLoad(b *testing.B, streams int) {
 }
 
 // BenchmarkRelayCPU streams as fast as the runtime can generate, 16
-// streams at a time through the gateway; one op is one stream. It
-// reports the gateway process's CPU time per stream and per relayed token
-// (the runtime and the load generator run in other processes). With one
-// token a stream is almost all setup; the difference between the sizes
-// is the cost of a token.
+// streams at a time through a process in front of the runtime; one op is
+// one stream. It reports that process's CPU time per stream and per
+// relayed token (the runtime and the load generator run in other
+// processes), read from /proc. via= names the process: the gateway passing
+// the caller's Bedrock wire on (passthrough, what serve does), the same
+// gateway converting through the neutral model (converted), and a process
+// that only copies bytes (relay), the floor. With one token a stream is
+// almost all setup; the difference between the sizes is the cost of a
+// token.
 func BenchmarkRelayCPU(b *testing.B) {
-	for _, tokens := range []int{1, 200} {
-		b.Run(fmt.Sprintf("tokens=%d", tokens), func(b *testing.B) { relayCPU(b, tokens) })
+	for _, via := range []string{"passthrough", "converted", RoleRelay} {
+		for _, tokens := range []int{1, 200} {
+			b.Run(fmt.Sprintf("via=%s/tokens=%d", via, tokens), func(b *testing.B) { relayCPU(b, via, tokens) })
+		}
 	}
 }
 
-func relayCPU(b *testing.B, tokens int) {
-	rig := pacedRig(b, "ttft=0s,tps=0")
-	_, gateway, err := rig.Drivers(tokens)
+// front is the process in front of rig's runtime that via names.
+func front(b *testing.B, rig *Rig, via string) *Process {
+	b.Helper()
+	switch via {
+	case "passthrough":
+		return rig.Gateway
+	case "converted":
+		p, err := Spawn(RoleGateway, envUpstream+"="+rig.Runtime.URL, envUpstreamHeaders+"="+headerLines(rig.header), EnvConvert+"=1")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { p.Close() })
+		return p
+	}
+	p, err := Spawn(via, envUpstream+"="+rig.Runtime.URL)
 	if err != nil {
 		b.Fatal(err)
 	}
-	warm(b, gateway)
+	b.Cleanup(func() { p.Close() })
+	return p
+}
+
+func relayCPU(b *testing.B, via string, tokens int) {
+	rig := pacedRig(b, "ttft=0s,tps=0")
+	p := front(b, rig, via)
+	driver, err := NewInvoker(rig.Target(p.URL, tokens))
+	if err != nil {
+		b.Fatal(err)
+	}
+	warm(b, driver)
 	want := builtin.Tokens(rig.Target("", tokens).Request())
 	ctx := context.Background()
-	before, err := rig.Gateway.Stats(ctx, false)
+	before, err := p.CPU()
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	r, err := bench.Run(ctx, gateway, bench.Options{Concurrency: 16, Requests: b.N, Expected: want})
+	r, err := bench.Run(ctx, driver, bench.Options{Concurrency: 16, Requests: b.N, Expected: want})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.StopTimer()
-	after, err := rig.Gateway.Stats(ctx, false)
+	after, err := p.CPU()
 	if err != nil {
 		b.Fatal(err)
 	}
 	if r.Failed > 0 || r.Fidelity.Exact != r.Fidelity.Checked {
 		b.Fatalf("failed %d %v, fidelity %+v", r.Failed, r.Errors, r.Fidelity)
 	}
-	cpu := float64(after.CPU - before.CPU)
-	b.ReportMetric(us(cpu/float64(r.Streams)), "gw-cpu-µs/stream")
-	b.ReportMetric(us(cpu/float64(r.Tokens)), "gw-cpu-µs/token")
+	cpu := float64(after - before)
+	b.ReportMetric(us(cpu/float64(r.Streams)), "cpu-µs/stream")
+	b.ReportMetric(us(cpu/float64(r.Tokens)), "cpu-µs/token")
 	b.ReportMetric(r.TotalTokensPerSecond, "tokens/s")
 }

@@ -96,3 +96,31 @@ func (p *Process) Close() error {
 		return <-done
 	}
 }
+
+// CPU is the CPU time (user and system) the process has used so far, read
+// from /proc, so it works for every role, the byte relay included.
+func (p *Process) CPU() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.PID()))
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the command name, which is in parentheses and may
+	// hold spaces: utime and stime are the 12th and 13th of them.
+	rest := string(b[strings.LastIndexByte(string(b), ')')+2:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("perf: /proc/%d/stat: %d fields", p.PID(), len(f))
+	}
+	var ticks int64
+	for _, s := range f[11:13] {
+		var n int64
+		if _, err := fmt.Sscan(s, &n); err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on Linux.
+const clockTicks = 100

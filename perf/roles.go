@@ -36,6 +36,10 @@ const (
 	// http:// endpoint) instead of cleartext HTTP/2 (what the JS SDK
 	// speaks); the gateway inherits it from the benchmark's environment.
 	EnvHTTP = "ROCKSTREAM_PERF_HTTP"
+	// EnvConvert set to "1" makes the gateway convert every request
+	// through the neutral model instead of passing the caller's Bedrock
+	// wire on (bedrock backend Options.NoPassthrough).
+	EnvConvert = "ROCKSTREAM_PERF_CONVERT"
 )
 
 // Roles a process can play.
@@ -126,7 +130,7 @@ func backendFor(ctx context.Context, role string) (rockstream.Backend, error) {
 		cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDPERF", "perf", "")}
 		return bedrockbackend.New(ctx, bedrockbackend.Options{Client: bedrock.Options{
 			AWSConfig: &cfg, EndpointURL: os.Getenv(envUpstream), HTTPClient: hc,
-		}, SDKTransport: os.Getenv(EnvTransport) == "sdk"})
+		}, SDKTransport: os.Getenv(EnvTransport) == "sdk", NoPassthrough: os.Getenv(EnvConvert) == "1"})
 	}
 	return nil, fmt.Errorf("perf: unknown role %q", role)
 }

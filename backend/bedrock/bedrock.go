@@ -46,6 +46,11 @@ type Options struct {
 	// is what a gateway relaying many streams needs. Client.Direct is
 	// ignored; this field decides.
 	SDKTransport bool
+	// NoPassthrough converts every request through the neutral model,
+	// even one that arrived in a Bedrock wire and could go upstream as
+	// the caller sent it (rockstream.Wire). For comparison only: the
+	// pass-through is what keeps every field and frame the caller's.
+	NoPassthrough bool
 }
 
 // Backend streams from Bedrock.
@@ -54,6 +59,7 @@ type Backend struct {
 	routes           []APIRoute
 	defaultAPI       client.API
 	fallback         bool
+	convert          bool
 	log              *slog.Logger
 }
 
@@ -61,7 +67,7 @@ var _ rockstream.Backend = (*Backend)(nil)
 
 // New builds the backend's clients.
 func New(ctx context.Context, opts Options) (*Backend, error) {
-	b := &Backend{routes: opts.APIs, defaultAPI: opts.Client.API, fallback: !opts.NoProfileFallback, log: opts.Client.Logger}
+	b := &Backend{routes: opts.APIs, defaultAPI: opts.Client.API, fallback: !opts.NoProfileFallback, convert: opts.NoPassthrough, log: opts.Client.Logger}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
@@ -163,6 +169,11 @@ func (b *Backend) clientFor(model string) *client.Client {
 // was streamed, and the stream's MessageStart says which ID answered.
 func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yield func(rockstream.Event, error) bool) {
+		if b.convert && req.Wire != nil {
+			r := *req
+			r.Wire = nil
+			req = &r
+		}
 		c := b.clientForRequest(req)
 		for ev, err := range c.Stream(ctx, req) {
 			if err != nil && b.fallback && needsProfile(err) {

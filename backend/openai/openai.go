@@ -87,7 +87,7 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 	return func(yieldRaw func(rockstream.Event, error) bool) {
 		yield := func(ev rockstream.Event, err error) bool { return yieldRaw(ev, b.scrub.err(err)) }
 		body, err := b.body(req)
-		var relay func([]byte)
+		var relay func([]byte, bool)
 		if req.Wire.Relays(rockstream.WireOpenAIChat) {
 			body, err = b.passBody(req)
 			relay = req.Wire.Relay
@@ -189,7 +189,7 @@ func classOf(status int) rockstream.ErrorClass {
 // end of the body, or the reader leaving.
 // decode reads the upstream's chunks; relay, when set, receives each
 // chunk's data as it came before its events are yielded.
-func decode(ctx context.Context, body io.Reader, relay func([]byte), yield func(rockstream.Event, error) bool) {
+func decode(ctx context.Context, body io.Reader, relay func([]byte, bool), yield func(rockstream.Event, error) bool) {
 	r := sse.NewReader(body)
 	dec := chat.NewChunkDecoder()
 	var evs []rockstream.Event
@@ -205,7 +205,7 @@ func decode(ctx context.Context, body io.Reader, relay func([]byte), yield func(
 	for {
 		msg, err := r.Next()
 		if relay != nil && err == nil && !msg.IsComment {
-			relay(msg.Data)
+			relay(msg.Data, false)
 		}
 		if err == io.EOF || err == nil && msg.IsDone() {
 			evs = dec.Flush(evs)

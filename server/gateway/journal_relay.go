@@ -21,7 +21,7 @@ type journalSink struct {
 
 var _ relay.Sink = journalSink{}
 
-func (s journalSink) Write(items []relay.Item) error { return s.j.append(s.ctx, items) }
+func (s journalSink) Write(items []relay.Item, _ bool) error { return s.j.append(s.ctx, items) }
 
 // Final adds the last events regardless of the bound: the producer cannot
 // wait for a reader that may never come back.

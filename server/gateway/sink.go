@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"time"
@@ -29,10 +30,13 @@ func newSSESink(w http.ResponseWriter, d dialect, writeTimeout time.Duration, st
 	return &sseSink{w: w, sw: sw, d: d}
 }
 
-// Write sends the items with one flush, numbering those without an ID.
-func (s *sseSink) Write(items []relay.Item) error {
-	s.evs = s.evs[:0]
+// Write sends the items with one flush, numbering those without an ID;
+// without flush they wait (copied) to leave with the next batch.
+func (s *sseSink) Write(items []relay.Item, flush bool) error {
 	for _, it := range items {
+		if !flush {
+			it.Data = bytes.Clone(it.Data)
+		}
 		if it.ID == "" {
 			s.lastSeq++
 			it.ID = strconv.FormatInt(s.lastSeq, 10)
@@ -41,13 +45,17 @@ func (s *sseSink) Write(items []relay.Item) error {
 		}
 		s.evs = append(s.evs, sse.Event{ID: it.ID, Name: it.Name, Data: it.Data})
 	}
+	if !flush {
+		return nil
+	}
+	defer func() { s.evs = s.evs[:0] }()
 	if len(s.evs) == 1 {
 		return s.sw.Write(s.evs[0])
 	}
 	return s.sw.WriteAll(s.evs)
 }
 
-func (s *sseSink) Final(items []relay.Item) error { return s.Write(items) }
+func (s *sseSink) Final(items []relay.Item) error { return s.Write(items, true) }
 func (s *sseSink) Started() bool                  { return s.sw.Started() }
 func (s *sseSink) Keepalive() error               { return s.d.keepalive(s.sw) }
 func (s *sseSink) Abort()                         {}

@@ -85,6 +85,16 @@ func (s *Encoded) Next(context.Context) ([]Item, error) {
 	return items, nil
 }
 
+// Ready reports whether the encoder knows the backend's next unit has
+// already arrived (a Passthrough whose backend buffered it).
+func (s *Encoded) Ready() bool {
+	if s.ended {
+		return false
+	}
+	r, ok := s.enc.(Ready)
+	return ok && r.Ready()
+}
+
 // Fail is the encoder's in-band error.
 func (s *Encoded) Fail(e *rockstream.Error) []Item { return s.enc.Fail(nil, e) }
 

@@ -52,8 +52,8 @@ func (g *guarded) failed(err error) {
 	}
 }
 
-func (g *guarded) write(items []Item) error {
-	return g.send(items, g.sink.Write)
+func (g *guarded) write(items []Item, flush bool) error {
+	return g.send(items, func(items []Item) error { return g.sink.Write(items, flush) })
 }
 
 // final sends the stream's last items even after a failed write: a sink

@@ -16,13 +16,15 @@ type Passthrough struct {
 	units   []byte // relayed units not yet sent, back to back
 	ends    []int
 	passing bool
+	more    bool // the unit after the last one relayed has arrived
 }
 
 var _ Encoder = (*Passthrough)(nil)
 
 // Relay is the rockstream.Wire Relay callback: it keeps a copy of unit
 // until the events decoded from it are encoded.
-func (p *Passthrough) Relay(unit []byte) {
+func (p *Passthrough) Relay(unit []byte, more bool) {
+	p.more = more
 	if !p.passing {
 		p.passing = true
 		p.units = p.units[:0]
@@ -30,6 +32,10 @@ func (p *Passthrough) Relay(unit []byte) {
 	p.units = append(p.units, unit...)
 	p.ends = append(p.ends, len(p.units))
 }
+
+// Ready reports that the backend's next unit has already arrived: the
+// items just encoded may wait for it and leave in one write.
+func (p *Passthrough) Ready() bool { return p.passing && p.more }
 
 // Passing reports whether the backend relays the caller's wire.
 func (p *Passthrough) Passing() bool { return p.passing }

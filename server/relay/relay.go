@@ -45,6 +45,10 @@ type Item struct {
 	ID string
 }
 
+// Ready is a Source (or Encoder) that can tell its next items have
+// already arrived, so the ones it just returned need no flush of their own.
+type Ready interface{ Ready() bool }
+
 // Source yields a stream's items in order. Next returns the next batch
 // (the items of one event, which leave in one write); at the end it
 // returns io.EOF after a clean end, or the failure. Fail gives the in-band
@@ -56,14 +60,16 @@ type Source interface {
 	Close()
 }
 
-// Sink is where a stream's items go. Write sends a batch (one flush);
+// Sink is where a stream's items go. Write sends a batch, flushed unless
+// flush is false: then the source's next items have already arrived and
+// the batch may wait to leave with them in one write (never longer);
 // Final sends the stream's last items even where Write would wait (a full
 // journal). Respond answers with e as a whole error response if nothing
 // is committed yet, and reports whether it did. Keepalive tells a silent
 // reader the stream is alive (nil where the protocol has no keepalive).
 // Abort leaves what a cut connection leaves.
 type Sink interface {
-	Write(items []Item) error
+	Write(items []Item, flush bool) error
 	Final(items []Item) error
 	Started() bool
 	Respond(e *rockstream.Error) bool
@@ -133,10 +139,16 @@ func Run(ctx context.Context, s Stream) Result {
 	defer g.stop()
 	defer s.Source.Close()
 	var res Result
+	held := false // the last write waits for a flush
 	for {
 		items, err := s.Source.Next(ctx)
 		if err == io.EOF {
 			res.Outcome = Complete
+			if held {
+				if werr := g.write(nil, true); werr != nil {
+					res.Outcome, res.Err = Gone, werr
+				}
+			}
 			return res
 		}
 		if err != nil {
@@ -146,11 +158,17 @@ func Run(ctx context.Context, s Stream) Result {
 		if len(items) == 0 {
 			continue
 		}
-		if werr := g.write(items); werr != nil {
+		held = ready(s.Source)
+		if werr := g.write(items, !held); werr != nil {
 			// The write failure cancelled ctx: end says whom to tell.
 			return s.end(ctx, g, res, werr)
 		}
 	}
+}
+
+func ready(src Source) bool {
+	r, ok := src.(Ready)
+	return ok && r.Ready()
 }
 
 // end reports a failure: abort, nobody to tell, a status before the

@@ -50,15 +50,17 @@ type recorder struct {
 	aborted    bool
 	closed     bool
 	failWrite  int // the write (1-based) that fails; 0 never
+	flushes    []bool
 	started    bool
 }
 
-func (r *recorder) Write(items []Item) error {
+func (r *recorder) Write(items []Item, flush bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.failWrite == len(r.writes)+1 {
 		return errors.New("broken pipe")
 	}
+	r.flushes = append(r.flushes, flush)
 	r.started = true
 	r.writes = append(r.writes, items)
 	return nil
@@ -223,3 +225,43 @@ func TestRunToldCauseReachesFinal(t *testing.T) {
 		t.Fatalf("outcome %v finals %v: the cause must be told in band", res.Outcome, sink.finals)
 	}
 }
+
+// readyScript is a scripted source whose next batch has always arrived
+// but for the last one.
+type readyScript struct{ scripted }
+
+func (s *readyScript) Ready() bool { return len(s.batches) > 0 }
+
+// Batches whose successors have arrived wait for one flush; the last one,
+// and a held batch at a clean end, are flushed.
+func TestRunFlushesOnlyWhenNothingWaits(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sink := &recorder{}
+	src := &readyScript{scripted{batches: [][]Item{items("a"), items("b"), items("c")}, end: io.EOF}}
+	if res := Run(ctx, Stream{Source: src, Sink: sink, Cancel: cancel}); res.Outcome != Complete {
+		t.Fatalf("outcome %v", res.Outcome)
+	}
+	want := []bool{false, false, true}
+	if len(sink.flushes) != len(want) {
+		t.Fatalf("flushes %v, want %v", sink.flushes, want)
+	}
+	for i := range want {
+		if sink.flushes[i] != want[i] {
+			t.Fatalf("flushes %v, want %v", sink.flushes, want)
+		}
+	}
+
+	// A source still "ready" when it ends: the held batch is flushed.
+	sink = &recorder{}
+	src2 := &alwaysReady{scripted{batches: [][]Item{items("a")}, end: io.EOF}}
+	Run(ctx, Stream{Source: src2, Sink: sink, Cancel: cancel})
+	if n := len(sink.flushes); n != 2 || sink.flushes[0] || !sink.flushes[1] {
+		t.Fatalf("flushes %v: a held batch must be flushed at the end", sink.flushes)
+	}
+}
+
+type alwaysReady struct{ scripted }
+
+func (*alwaysReady) Ready() bool { return true }

@@ -41,7 +41,7 @@ func TestWriteFramesFlushesEachEventOnce(t *testing.T) {
 		{{Name: "chunk", Data: []byte(`{"bytes":"ZQ=="}`)}},
 	}
 	for i, frames := range events {
-		if err := fw.Write(frames); err != nil {
+		if err := fw.Write(frames, true); err != nil {
 			t.Fatal(err)
 		}
 		if len(log.flushes) != i+1 {

@@ -9,9 +9,10 @@ import (
 // FrameWriter is the event-stream sink of the relay core.
 var _ relay.Sink = (*FrameWriter)(nil)
 
-// Write sends one batch of items; several go out with one flush.
-func (fw *FrameWriter) Write(items []relay.Item) error {
-	if len(items) == 1 {
+// Write sends one batch of items; several go out with one flush, and
+// without flush they wait for the next batch's.
+func (fw *FrameWriter) Write(items []relay.Item, flush bool) error {
+	if len(items) == 1 && flush && !fw.holding {
 		return fw.item(items[0])
 	}
 	fw.Hold()
@@ -20,6 +21,9 @@ func (fw *FrameWriter) Write(items []relay.Item) error {
 		if err = fw.item(it); err != nil {
 			break
 		}
+	}
+	if !flush && err == nil {
+		return nil
 	}
 	if rerr := fw.Release(); err == nil {
 		err = rerr
@@ -39,7 +43,7 @@ func (fw *FrameWriter) item(it relay.Item) error {
 }
 
 // Final is Write: an HTTP response has no bound to wait on.
-func (fw *FrameWriter) Final(items []relay.Item) error { return fw.Write(items) }
+func (fw *FrameWriter) Final(items []relay.Item) error { return fw.Write(items, true) }
 
 // Respond writes e as Bedrock's error response unless the stream began.
 func (fw *FrameWriter) Respond(e *rockstream.Error) bool {
