@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rockstream/rockstream/server"
 )
 
 // requireNodeModules fails when the peer's packages are not installed
@@ -58,32 +57,38 @@ func TestNodeClients(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			gate := newGate(instant())
-			r := startServer(t, server.Options{Backend: gate})
-			cmd := exec.Command(node, tt.args...)
-			cmd.Dir = conformanceDir("bedrock-node")
-			cmd.Env = peerEnv(r.URL)
-			run := runPeer(t, cmd, func(sofar string) {
-				if strings.Contains(sofar, `"text":"`) {
-					gate.Open()
+		for _, via := range peerPaths {
+			t.Run(via+"/"+tt.name, func(t *testing.T) {
+				gate := newGate(instant())
+				fault := ""
+				if tt.fault {
+					fault = tt.args[len(tt.args)-1]
 				}
+				r := startPeerServer(t, via, gate, fault)
+				cmd := exec.Command(node, tt.args...)
+				cmd.Dir = conformanceDir("bedrock-node")
+				cmd.Env = peerEnv(r.URL)
+				run := runPeer(t, cmd, func(sofar string) {
+					if strings.Contains(sofar, `"text":"`) {
+						gate.Open()
+					}
+				})
+				gate.Open()
+				if run.err != nil {
+					t.Fatalf("node %v: %v\n%s", tt.args, run.err, run.stderr)
+				}
+				if err := gate.Held(); err != nil && !tt.fault {
+					t.Error(err)
+				}
+				lines := jsonLines(t, run.stdout)
+				if len(lines) == 0 {
+					t.Fatalf("no output; stderr:\n%s", run.stderr)
+				}
+				if !tt.fault && joinText(lines) == "" {
+					t.Errorf("no text in %v", lines)
+				}
+				tt.expect(t, lines)
 			})
-			gate.Open()
-			if run.err != nil {
-				t.Fatalf("node %v: %v\n%s", tt.args, run.err, run.stderr)
-			}
-			if err := gate.Held(); err != nil && !tt.fault {
-				t.Error(err)
-			}
-			lines := jsonLines(t, run.stdout)
-			if len(lines) == 0 {
-				t.Fatalf("no output; stderr:\n%s", run.stderr)
-			}
-			if !tt.fault && joinText(lines) == "" {
-				t.Errorf("no text in %v", lines)
-			}
-			tt.expect(t, lines)
-		})
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/rockstream/rockstream/backend/builtin"
 	"github.com/rockstream/rockstream/dialect/anthropic"
-	"github.com/rockstream/rockstream/server"
 )
 
 // TestPythonLab runs the workshop lab's script unchanged with boto3: the
@@ -15,9 +14,15 @@ import (
 // output must be exactly the builtin model's answer.
 func TestPythonLab(t *testing.T) {
 	python := requirePeer(t, "python3")
+	for _, via := range peerPaths {
+		t.Run(via, func(t *testing.T) { pythonLab(t, python, via) })
+	}
+}
+
+func pythonLab(t *testing.T, python, via string) {
 	model := instant()
 	gate := newGate(model)
-	r := startServer(t, server.Options{Backend: gate})
+	r := startPeerServer(t, via, gate, "")
 
 	cmd := exec.Command(python, "lab.py")
 	cmd.Dir = conformanceDir("bedrock-python")
@@ -74,33 +79,35 @@ func TestPythonConverseStream(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			gate := newGate(builtin.New(builtin.Options{Pace: &builtin.Pace{}}))
-			r := startServer(t, server.Options{Backend: gate})
-			args := []string{"converse_stream.py"}
-			if tt.fault != "" {
-				args = append(args, tt.fault)
-			} else {
-				defer func() {
-					if err := gate.Held(); err != nil {
-						t.Error(err)
-					}
-				}()
-			}
-			cmd := exec.Command(python, args...)
-			cmd.Dir = conformanceDir("bedrock-python")
-			cmd.Env = peerEnv(r.URL)
-			run := runPeer(t, cmd, func(sofar string) {
-				if strings.Contains(sofar, `"text": "`) {
-					gate.Open()
+		for _, via := range peerPaths {
+			t.Run(via+"/"+tt.name, func(t *testing.T) {
+				gate := newGate(builtin.New(builtin.Options{Pace: &builtin.Pace{}}))
+				r := startPeerServer(t, via, gate, tt.fault)
+				args := []string{"converse_stream.py"}
+				if tt.fault != "" {
+					args = append(args, tt.fault)
+				} else {
+					defer func() {
+						if err := gate.Held(); err != nil {
+							t.Error(err)
+						}
+					}()
 				}
+				cmd := exec.Command(python, args...)
+				cmd.Dir = conformanceDir("bedrock-python")
+				cmd.Env = peerEnv(r.URL)
+				run := runPeer(t, cmd, func(sofar string) {
+					if strings.Contains(sofar, `"text": "`) {
+						gate.Open()
+					}
+				})
+				gate.Open()
+				if run.err != nil {
+					t.Fatalf("converse_stream.py: %v\n%s", run.err, run.stderr)
+				}
+				tt.check(t, jsonLines(t, run.stdout))
 			})
-			gate.Open()
-			if run.err != nil {
-				t.Fatalf("converse_stream.py: %v\n%s", run.err, run.stderr)
-			}
-			tt.check(t, jsonLines(t, run.stdout))
-		})
+		}
 	}
 }
 

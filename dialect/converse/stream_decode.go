@@ -16,7 +16,9 @@ import (
 // through without the SDK. It yields exactly what SDKDecoder yields for
 // the SDK's view of the same frames. Like the SDK it matches member names
 // exactly, skips null members and unknown fields (such as the "p" padding),
-// and takes a union with no known member as unset. Fields the neutral model
+// and takes a union with no known member as unset. Unlike it, data after
+// the payload's JSON object is an error, and invalid UTF-8 in a string
+// becomes U+FFFD as everywhere in encoding/json. Fields the neutral model
 // has no place for (trace, citations, cache details) are only checked to be
 // JSON. It is stateful: one per stream.
 type StreamDecoder struct {
@@ -34,7 +36,8 @@ func (d *StreamDecoder) Done() bool { return d.stopped && d.metadata }
 func (d *StreamDecoder) Stopped() bool { return d.stopped }
 
 // Decode appends the events one wire event carries to dst. Unknown event
-// types carry nothing; an error names the event type.
+// types carry nothing; an error names the event type. As with SDKDecoder,
+// any event after metadata, known or not, is an error.
 func (d *StreamDecoder) Decode(dst []rockstream.Event, eventType string, payload []byte) ([]rockstream.Event, error) {
 	if d.metadata {
 		return dst, fmt.Errorf("converse: %s after metadata", eventType)
@@ -288,7 +291,7 @@ func decodeMetadata(dst []rockstream.Event, payload []byte) ([]rockstream.Event,
 	return append(dst, md), nil
 }
 
-// members calls fn, when not nil, for each member of the JSON object raw
+// members calls fn for each member of the JSON object raw
 // whose value is not null, in document order, matching keys exactly as the
 // SDK does (encoding/json's struct decoding would fold case). Null members
 // are absent, but raw itself must be an object, as the SDK wants a payload.
@@ -311,7 +314,7 @@ func members(raw []byte, fn func(key string, val json.RawMessage) error) error {
 		if err := dec.Decode(&val); err != nil {
 			return err
 		}
-		if string(val) == "null" || fn == nil {
+		if string(val) == "null" {
 			continue
 		}
 		if err := fn(key, val); err != nil {

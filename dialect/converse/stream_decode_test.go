@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/schemas"
@@ -375,6 +376,8 @@ func FuzzStreamDecoder(f *testing.F) {
 	f.Add("messageStop", []byte(`{"stopReason":"stop_sequence","additionalModelResponseFields":{"stop_sequence":"END"}}`))
 	f.Add("metadata", []byte(`{"usage":{"inputTokens":1,"cacheWriteInputTokens":2},"metrics":{"latencyMs":9223372036854775807},"trace":{}}`))
 	f.Add("futureEvent", []byte(`{`))
+	f.Add("messageStop", []byte("{\"stopReason\":\"\xc6\"}"))
+	f.Add("contentBlockDelta", []byte(`{"contentBlockIndex":0,"delta":{"citation":{"title":"x"}}}`))
 	f.Fuzz(func(t *testing.T, eventType string, payload []byte) {
 		got, err := NewStreamDecoder().Decode(nil, eventType, payload)
 		again, err2 := NewStreamDecoder().Decode(nil, eventType, payload)
@@ -385,18 +388,40 @@ func FuzzStreamDecoder(f *testing.F) {
 			if len(got) != 0 {
 				t.Fatalf("events with an error: %+v", got)
 			}
+			if _, sdkErr := sdkDecode(eventType, payload); sdkErr == nil && checkedLikeSDK(payload) {
+				t.Fatalf("StreamDecoder error %v, SDK none", err)
+			}
 			return
 		}
 		if len(got) > 1 {
 			t.Fatalf("one wire event gave %d events", len(got))
 		}
-		if want, err := sdkDecode(eventType, payload); err == nil && !reflect.DeepEqual(got, want) {
+		// The SDK keeps invalid UTF-8 in strings without escapes, where
+		// encoding/json writes U+FFFD.
+		if want, sdkErr := sdkDecode(eventType, payload); sdkErr == nil && utf8.Valid(payload) && !reflect.DeepEqual(got, want) {
 			t.Fatalf("StreamDecoder %+v, SDKDecoder %+v", got, want)
+		} else if sdkErr != nil && checkedLikeSDK(payload) {
+			t.Fatalf("StreamDecoder %+v, SDK error %v", got, sdkErr)
 		}
 		if len(got) == 1 {
 			reencode(t, got[0])
 		}
 	})
+}
+
+// checkedLikeSDK reports whether StreamDecoder should accept payload
+// exactly when the SDK does: it is well-formed UTF-8 JSON and names none of
+// the members StreamDecoder does not look into.
+func checkedLikeSDK(payload []byte) bool {
+	if !json.Valid(payload) || !utf8.Valid(payload) {
+		return false
+	}
+	for _, k := range []string{"cacheDetails", "trace", "performanceConfig", "serviceTier", "citation", "toolResult", "image"} {
+		if bytes.Contains(payload, []byte(k)) {
+			return false
+		}
+	}
+	return true
 }
 
 // reencode checks a decoded event survives encoding and decoding again,
