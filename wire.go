@@ -46,3 +46,17 @@ type Wire struct {
 func (w *Wire) Relays(api WireAPI) bool {
 	return w != nil && w.API == api && w.Relay != nil
 }
+
+// Relayed marks a failure whose own unit (an upstream exception frame, an
+// error chunk) a backend already handed to Wire.Relay as it came, so the
+// frontend does not report it a second time in its own words.
+type Relayed struct{ Err error }
+
+func (e *Relayed) Error() string {
+	if e.Err == nil {
+		return "rockstream: the upstream's failure was relayed"
+	}
+	return e.Err.Error()
+}
+
+func (e *Relayed) Unwrap() error { return e.Err }

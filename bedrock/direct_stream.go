@@ -35,6 +35,9 @@ type directStream struct {
 	// br buffers the body of a relayed stream, so more can tell whether
 	// the next frame has already arrived.
 	br *bufio.Reader
+	// delivered is set once a frame has yielded events: a failure after
+	// it is final, never retried.
+	delivered bool
 }
 
 // relayTo makes s hand each frame (or chunk) to relay before decoding it.
@@ -93,7 +96,7 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 		case kind == nil:
 			return dst, errors.New("bedrock: missing :message-type header")
 		case string(kind) == "exception", string(kind) == "error":
-			return dst, streamException(&m)
+			return dst, s.exception(raw, &m)
 		case string(kind) != "event":
 			return dst, fmt.Errorf("bedrock: unknown event stream message type %q", kind)
 		}
@@ -110,6 +113,7 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 				return dst, decodeFailure("converse", err)
 			}
 			if len(dst) > n {
+				s.delivered = true
 				return dst, nil
 			}
 			continue
@@ -143,9 +147,26 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 			return dst, decodeFailure(s.family, err)
 		}
 		if len(dst) > n {
+			s.delivered = true
 			return dst, nil
 		}
 	}
+}
+
+// exception is the error an exception or error message ends the stream
+// with. A stream relaying frames that has delivered events passes the
+// frame on as it came, so the caller reads the upstream's own exception
+// (its originalMessage and all), and marks the error relayed so it is not
+// reported twice. Before any event the failure may still be retried, or
+// answered with an HTTP status, so it is not relayed; nor to a caller of
+// another wire (relayChunks), whose dialect reports it in its own words.
+func (s *directStream) exception(raw []byte, m *eventstream.Message) error {
+	err := streamException(m)
+	if s.relay == nil || s.relayChunks || !s.delivered {
+		return err
+	}
+	s.relay(raw, false)
+	return &rockstream.Relayed{Err: err}
 }
 
 func (s *directStream) close() { s.body.Close() }

@@ -231,6 +231,9 @@ func decode(ctx context.Context, body io.Reader, relay func([]byte, bool), yield
 			return
 		}
 		if err != nil {
+			if relay != nil { // the error chunk went to the caller as it came
+				err = relayed(err)
+			}
 			yield(nil, err)
 			return
 		}

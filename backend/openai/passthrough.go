@@ -23,3 +23,12 @@ func (b *Backend) passBody(req *rockstream.Request) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// relayed marks an upstream error chunk that was relayed as it came, under
+// the *rockstream.Error that classifies it, so the frontend does not add
+// its own.
+func relayed(err error) error {
+	e := *rockstream.AsError(err)
+	e.Err = &rockstream.Relayed{Err: e.Err}
+	return &e
+}

@@ -1,6 +1,8 @@
 package relay
 
 import (
+	"errors"
+
 	"github.com/rockstream/rockstream"
 )
 
@@ -67,10 +69,16 @@ func (p *Passthrough) End(dst []Item) ([]Item, error) {
 }
 
 // Fail reports e as the dialect does; units relayed before the failure
-// go first.
+// go first. A failure the backend relayed itself, as a unit (an upstream
+// exception frame or error object, passed on as it came), has been
+// reported already and is not reported again.
 func (p *Passthrough) Fail(dst []Item, e *rockstream.Error) []Item {
 	if p.passing {
 		dst = p.take(dst)
+		var r *rockstream.Relayed
+		if errors.As(e, &r) {
+			return dst
+		}
 	}
 	return p.Enc.Fail(dst, e)
 }
