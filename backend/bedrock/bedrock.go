@@ -169,6 +169,10 @@ func (b *Backend) clientFor(model string) *client.Client {
 // was streamed, and the stream's MessageStart says which ID answered.
 func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yield func(rockstream.Event, error) bool) {
+		if req == nil {
+			yield(nil, rockstream.Validationf("there is no request to stream"))
+			return
+		}
 		if b.convert && req.Wire != nil {
 			r := *req
 			r.Wire = nil

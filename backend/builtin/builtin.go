@@ -88,6 +88,10 @@ func modelOf(req *rockstream.Request) string {
 // inference profile, quota, an injected exception) are yielded alone.
 func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yield func(rockstream.Event, error) bool) {
+		if req == nil {
+			yield(nil, rockstream.Validationf("there is no request to stream"))
+			return
+		}
 		start := b.now()
 		m, err := catalog.Resolve(modelOf(req))
 		if err != nil {

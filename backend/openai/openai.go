@@ -86,6 +86,10 @@ func (b *Backend) upstreamModel(model string) string {
 func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yieldRaw func(rockstream.Event, error) bool) {
 		yield := func(ev rockstream.Event, err error) bool { return yieldRaw(ev, b.scrub.err(err)) }
+		if req == nil {
+			yield(nil, rockstream.Validationf("there is no request to stream"))
+			return
+		}
 		body, err := b.body(req)
 		var relay func([]byte, bool)
 		if req.Wire.Relays(rockstream.WireOpenAIChat) {

@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -376,4 +377,26 @@ func FuzzRedactPieces(f *testing.F) {
 			t.Fatalf("secret left at %v in %q", spans, whole)
 		}
 	})
+}
+
+// A recording cannot apply a guardrail, so a request asking for one is
+// refused by name rather than answered from a recording made without it.
+func TestReplayRefusesGuardrails(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	collect(NewRecorder(paced{events: story}, dir, nil), request("x"))
+	b, err := Open(dir, Options{Speed: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := request("x")
+	req.Guardrail = &rockstream.Guardrail{Identifier: "gr-1", Version: "1"}
+	for _, err := range b.Stream(context.Background(), req) {
+		var fe *rockstream.FeatureError
+		if !errors.As(err, &fe) || fe.Feature != rockstream.FeatureGuardrail {
+			t.Fatalf("err %v, want a refusal naming the guardrail", err)
+		}
+		return
+	}
+	t.Fatal("no error")
 }

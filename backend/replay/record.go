@@ -105,6 +105,10 @@ func (r *Recorder) CountTokens(ctx context.Context, req *rockstream.Request) (in
 // Stream passes next's stream through unchanged and records it.
 func (r *Recorder) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yield func(rockstream.Event, error) bool) {
+		if req == nil {
+			yield(nil, rockstream.Validationf("there is no request to stream"))
+			return
+		}
 		t := r.begin(ctx, req)
 		if t == nil {
 			for ev, err := range r.next.Stream(ctx, req) {

@@ -99,6 +99,16 @@ func (b *Backend) Len() int { return len(b.all) }
 // Stream plays the recording that matches req.
 func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
 	return func(yield func(rockstream.Event, error) bool) {
+		if req == nil {
+			yield(nil, rockstream.Validationf("there is no request to stream"))
+			return
+		}
+		// A recording cannot apply a guardrail: refused by name, never
+		// answered as if it had been.
+		if req.Guardrail != nil {
+			yield(nil, rockstream.Refuse("a replayed recording", rockstream.FeatureGuardrail))
+			return
+		}
 		rec := b.pick(KeyOf(FromRequest(req)))
 		if rec == nil {
 			yield(nil, b.unmatched(req))

@@ -113,6 +113,11 @@ func (r *Router) Pick(model string) string {
 
 // Stream sends req to the backend its model routes to.
 func (r *Router) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2[rockstream.Event, error] {
+	if req == nil {
+		return func(yield func(rockstream.Event, error) bool) {
+			yield(nil, rockstream.Validationf("there is no request to stream"))
+		}
+	}
 	name := r.Pick(req.Model)
 	if name == "" {
 		return func(yield func(rockstream.Event, error) bool) {
