@@ -134,6 +134,7 @@ type chatResult struct {
 	Resume struct {
 		turnResult
 		Equal           bool         `json:"equal"`
+		CollectedEqual  bool         `json:"collectedEqual"`
 		DistinctLengths int          `json:"distinctLengths"`
 		Wire            []wireRecord `json:"wire"`
 		WireErrors      []string     `json:"wireErrors"`
@@ -272,6 +273,9 @@ func checkChat(t *testing.T, res chatResult, fake bool) {
 	r := res.Resume
 	if r.State != "done" || !r.Equal {
 		t.Errorf("resumed answer (state %q, error %q) differs from the uninterrupted one:\n got: %q\nwant: %q", r.State, r.Error, r.Text, s.Text)
+	}
+	if !r.CollectedEqual {
+		t.Errorf("the events read across the cut and the resume do not make the first answer")
 	}
 	// The wire cut the POST; the page resumed it. (A drop the wire did not
 	// make, which the proxy logs, is resumed all the same.)

@@ -108,25 +108,53 @@ try {
       }
     }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-state"] });
     document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
-    // Each /v1/messages POST's body and the raw text of its SSE answer, read
-    // from a clone of the response the page itself consumes, so a turn's
-    // history is checked against exactly what the page received.
+    // Each /v1/messages POST's body and the text of its answer, read from
+    // clones of the responses the page itself consumes (the POST and any
+    // resumes of its stream, events kept once by id, as the page does), so a
+    // turn's history is checked against exactly what the page received, even
+    // when a connection dropped that the test did not cut.
     window.__messages = [];
     const pageFetch = window.fetch.bind(window);
+    const collect = async (res, entry) => {
+      const reader = res.clone().body.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = "";
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += value;
+          let cut;
+          while ((cut = buf.indexOf("\n\n")) >= 0) {
+            const frame = buf.slice(0, cut);
+            buf = buf.slice(cut + 2);
+            const id = /^id: (.*)$/m.exec(frame)?.[1];
+            const data = /^data: (.*)$/m.exec(frame)?.[1];
+            if (id === undefined || data === undefined || entry.seen.has(id)) continue;
+            entry.seen.add(id);
+            const ev = JSON.parse(data);
+            if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") entry.parts.push([Number(id), ev.delta.text]);
+            if (ev.type === "message_stop") entry.text = entry.parts.sort((a, b) => a[0] - b[0]).map((p) => p[1]).join("");
+          }
+        }
+      } catch (e) {
+        entry.errors.push(String(e)); // a drop: the page resumes, and so does this
+      }
+      if (entry.text === null && !entry.id) entry.error = entry.errors.join("; ") || "no message_stop";
+    };
     window.fetch = async (input, init) => {
       const url = typeof input === "string" ? input : input.url;
-      if (!url.endsWith("/v1/messages") || init?.method !== "POST") return pageFetch(input, init);
-      const entry = { body: JSON.parse(init.body), text: null, error: null };
-      window.__messages.push(entry);
+      const post = url.endsWith("/v1/messages") && init?.method === "POST";
+      const resumed = (init?.method ?? "GET") === "GET" && /\/v1\/streams\/([^/?]+)$/.exec(url);
+      if (!post && !resumed) return pageFetch(input, init);
+      let entry = null;
+      if (post) {
+        entry = { body: JSON.parse(init.body), id: "", text: null, error: null, errors: [], parts: [], seen: new Set() };
+        window.__messages.push(entry);
+      }
       const res = await pageFetch(input, init);
-      res.clone().text().then((raw) => {
-        let text = "";
-        for (const m of raw.matchAll(/^data: (.*)$/gm)) {
-          const ev = JSON.parse(m[1]);
-          if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") text += ev.delta.text;
-        }
-        entry.text = text;
-      }, (e) => { entry.error = String(e); });
+      if (post) entry.id = res.headers.get("X-Rockstream-Stream-Id") || "";
+      else entry = window.__messages.findLast((m) => m.id && m.id === decodeURIComponent(resumed[1]));
+      if (entry && res.ok) collect(res, entry);
       return res;
     };
   });
@@ -214,7 +242,7 @@ try {
   // 2. A second turn carries the first as history.
   await ask("And then what happened?");
   const second = await watch();
-  const messages = () => page.evaluate(() => window.__messages.map((m) => ({ ...m })));
+  const messages = () => page.evaluate(() => window.__messages.map((m) => ({ body: m.body, text: m.text, error: m.error })));
   await waitFor("the first answer's body", async () => {
     const ms = await messages();
     return ms.length >= 2 && (ms.at(-2).text !== null || ms.at(-2).error !== null);
@@ -243,6 +271,9 @@ try {
     error: resumed.error,
     text: resumed.text,
     equal: resumed.text === first.text,
+    // What the test collected across the cut POST and its resume.
+    collectedEqual: await waitFor("the resumed answer's events", async () => (await messages()).at(-1).text, 5000)
+      .then((t) => t === firstAnswer.text, () => false),
     distinctLengths: new Set(resumed.lengths).size,
     wire: log.wire.slice(-3),
     wireErrors: log.errors,
