@@ -82,7 +82,8 @@ func (g *fakeGateway) stop(w http.ResponseWriter, r *http.Request) {
 }
 
 // fakeModels is what GET /v1/models lists, in OpenAI's list shape.
-var fakeModels = []string{"anthropic.claude-3-5-haiku-20241022-v1:0", "amazon.nova-lite-v1:0"}
+// The lab's model is not first, so the page's choice of it shows.
+var fakeModels = []string{"anthropic.claude-3-5-haiku-20241022-v1:0", "amazon.nova-lite-v1:0", "anthropic.claude-3-sonnet-20240229-v1:0"}
 
 func (g *fakeGateway) models(w http.ResponseWriter, r *http.Request) {
 	type model struct {

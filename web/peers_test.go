@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -68,12 +69,52 @@ func TestNodeUnit(t *testing.T) {
 
 // chatResult is what web/e2e/chat.mjs reports.
 type chatResult struct {
-	Models        []string `json:"models"`
+	Models        []string `json:"models"`   // the picker's options, in order
+	Listed        []string `json:"listed"`   // what GET /v1/models listed
+	Selected      string   `json:"selected"` // the picker's choice on a first visit
 	ConsoleErrors []string `json:"consoleErrors"`
 	PageErrors    []string `json:"pageErrors"`
 	CSPViolations []string `json:"cspViolations"`
+	LateRenders   []string `json:"lateRenders"`
 	Dialogs       int      `json:"dialogs"`
-	Stream        struct {
+	Phone         struct {
+		Label       string  `json:"label"`
+		Need        float64 `json:"need"`
+		Width       float64 `json:"width"`
+		Left        float64 `json:"left"`
+		Right       float64 `json:"right"`
+		Viewport    float64 `json:"viewport"`
+		PageScrolls bool    `json:"pageScrolls"`
+	} `json:"phone"`
+	Unlisted struct {
+		Selected string `json:"selected"`
+	} `json:"unlisted"`
+	Table struct {
+		State    string        `json:"state"`
+		RawPipes bool          `json:"rawPipes"`
+		Head     [][2]string   `json:"head"`
+		Cells    [][][2]string `json:"cells"`
+	} `json:"table"`
+	Copy struct {
+		Buttons           int    `json:"buttons"`
+		Label             string `json:"label"`
+		Clipboard         string `json:"clipboard"`
+		Expected          string `json:"expected"`
+		FallbackLabel     string `json:"fallbackLabel"`
+		FallbackClipboard string `json:"fallbackClipboard"`
+	} `json:"copy"`
+	Offline struct {
+		State        string `json:"state"`
+		Error        string `json:"error"`
+		RetryVisible bool   `json:"retryVisible"`
+		Retried      struct {
+			State string `json:"state"`
+			Error string `json:"error"`
+			Equal bool   `json:"equal"`
+			Turns int    `json:"turns"`
+		} `json:"retried"`
+	} `json:"offline"`
+	Stream struct {
 		turnResult
 		DistinctLengths int      `json:"distinctLengths"`
 		Elements        []string `json:"elements"`
@@ -93,6 +134,7 @@ type chatResult struct {
 	Resume struct {
 		turnResult
 		Equal           bool         `json:"equal"`
+		CollectedEqual  bool         `json:"collectedEqual"`
 		DistinctLengths int          `json:"distinctLengths"`
 		Wire            []wireRecord `json:"wire"`
 		WireErrors      []string     `json:"wireErrors"`
@@ -152,6 +194,9 @@ func TestChatPageAgainstFake(t *testing.T) {
 
 	res := runChat(t, node, target.URL, fake.log)
 	checkChat(t, res, true)
+	if res.Selected != labModel {
+		t.Errorf("the fake lists the lab's model; the page selected %q", res.Selected)
+	}
 	if res.Stop.Server == nil || res.Stop.Server.State != "cancelled" || res.Stop.Server.Produced >= res.Stop.Server.Total {
 		t.Errorf("the fake did not cancel the stopped stream: %+v", res.Stop.Server)
 	}
@@ -166,12 +211,11 @@ func runChat(t *testing.T, node, targetURL string, serverLog func() []streamLog)
 	if err != nil {
 		t.Fatal(err)
 	}
-	front := httptest.NewServer(newWire(u, serverLog))
-	defer front.Close()
+	frontURL, control := startFront(t, newWire(u, serverLog))
 
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("e2e", "chat.mjs"), front.URL)
+	cmd := exec.CommandContext(ctx, node, filepath.Join("e2e", "chat.mjs"), frontURL, control)
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromiumPath())
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -230,6 +274,9 @@ func checkChat(t *testing.T, res chatResult, fake bool) {
 	if r.State != "done" || !r.Equal {
 		t.Errorf("resumed answer (state %q, error %q) differs from the uninterrupted one:\n got: %q\nwant: %q", r.State, r.Error, r.Text, s.Text)
 	}
+	if !r.CollectedEqual {
+		t.Errorf("the events read across the cut and the resume do not make the first answer")
+	}
 	// The wire cut the POST; the page resumed it. (A drop the wire did not
 	// make, which the proxy logs, is resumed all the same.)
 	interrupted, resumed := false, false
@@ -282,11 +329,70 @@ func checkChat(t *testing.T, res chatResult, fake bool) {
 	if th.State != "error" || th.Error == "" || th.Role != "alert" || !th.SendEnabledAfterTyping {
 		t.Errorf("throttled request: %+v", th)
 	}
+	checkModelPicker(t, res)
+	checkTableAndCopy(t, res)
+
+	o := res.Offline
+	if o.State != "error" || !strings.Contains(o.Error, "Can't reach the rockstream server") ||
+		strings.Contains(o.Error, "Failed to fetch") || !o.RetryVisible {
+		t.Errorf("with the server gone: %+v", o)
+	}
+	if r := o.Retried; r.State != "done" || !r.Equal || r.Turns != 1 {
+		t.Errorf("Retry once the server was back: %+v", r)
+	}
+	if len(res.LateRenders) > 0 {
+		t.Errorf("answers changed after their turn ended: %v", res.LateRenders)
+	}
 	if len(res.PageErrors) > 0 || len(res.CSPViolations) > 0 {
 		t.Errorf("page errors %v, CSP violations %v", res.PageErrors, res.CSPViolations)
 	}
 	for _, e := range res.ConsoleErrors {
 		t.Logf("console: %s", e)
+	}
+}
+
+// labModel is the workshop lab's model, which the page selects and lists
+// first when the server offers it.
+const labModel = "anthropic.claude-3-sonnet-20240229-v1:0"
+
+func checkModelPicker(t *testing.T, res chatResult) {
+	t.Helper()
+	if len(res.Listed) == 0 || len(res.Models) != len(res.Listed) {
+		t.Fatalf("picker %v for listed %v", res.Models, res.Listed)
+	}
+	if containsString(res.Listed, labModel) {
+		if res.Selected != labModel || res.Models[0] != labModel {
+			t.Errorf("the lab's model is listed but the picker selects %q and shows %q first", res.Selected, res.Models[0])
+		}
+	} else if res.Selected != res.Listed[0] {
+		t.Errorf("picker selects %q, want the first listed, %q", res.Selected, res.Listed[0])
+	}
+	if res.Unlisted.Selected != "meta.llama3-8b-instruct-v1:0" {
+		t.Errorf("without the lab's model the picker selects %q, want the first listed", res.Unlisted.Selected)
+	}
+	p := res.Phone
+	if p.Label == "" || p.Need > p.Width+0.5 || p.Left < 0 || p.Right > p.Viewport || p.PageScrolls {
+		t.Errorf("at 390 px the model name %q is cut: %+v", p.Label, p)
+	}
+}
+
+func checkTableAndCopy(t *testing.T, res chatResult) {
+	t.Helper()
+	tb := res.Table
+	wantHead := [][2]string{{"Name", "left"}, {"Count", "center"}, {"Share", "right"}}
+	wantCells := [][][2]string{
+		{{"a|b", "left"}, {"3", "center"}, {"50%", "right"}},
+		{{"c", "left"}, {"12", "center"}, {"50%", "right"}},
+	}
+	if tb.State != "done" || tb.RawPipes || !reflect.DeepEqual(tb.Head, wantHead) || !reflect.DeepEqual(tb.Cells, wantCells) {
+		t.Errorf("table: %+v\nwant head %v cells %v", tb, wantHead, wantCells)
+	}
+	c := res.Copy
+	if c.Buttons != 1 || c.Label != "Copied" || c.Clipboard != c.Expected {
+		t.Errorf("copy button: %d buttons, label %q, clipboard %q, want %q", c.Buttons, c.Label, c.Clipboard, c.Expected)
+	}
+	if c.FallbackLabel != "Copied" || c.FallbackClipboard != c.Expected {
+		t.Errorf("copy without navigator.clipboard: label %q, clipboard %q, want %q", c.FallbackLabel, c.FallbackClipboard, c.Expected)
 	}
 }
 

@@ -1,7 +1,10 @@
 // Package web is rockstream's chat page: a prompt box that streams an answer
 // from the gateway's Anthropic-compatible /v1/messages endpoint, renders it as
-// Markdown, and resumes it after a dropped connection. Everything the page
-// needs is embedded in the binary; it loads nothing from other origins.
+// Markdown (tables and code blocks with a copy button included, re-rendering
+// only the block still being written), resumes it after a dropped connection,
+// and offers Retry when the server cannot be reached. It selects the workshop
+// lab's model when the server lists it. Everything the page needs is embedded
+// in the binary; it loads nothing from other origins.
 //
 // The page calls GET /v1/models, POST /v1/messages and GET /v1/streams/{id}
 // on the server it came from. Its URL takes optional parameters: model (the

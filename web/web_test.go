@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,6 +22,8 @@ func TestHandlerServesAssets(t *testing.T) {
 		{"/app.js", "text/javascript; charset=utf-8", "streamMessage"},
 		{"/sse.js", "text/javascript; charset=utf-8", "class SSEParser"},
 		{"/markdown.js", "text/javascript; charset=utf-8", "createTextNode"},
+		{"/markdown-stream.js", "text/javascript; charset=utf-8", "class StreamRenderer"},
+		{"/copy.js", "text/javascript; charset=utf-8", "navigator.clipboard"},
 		{"/stream.js", "text/javascript; charset=utf-8", "Last-Event-ID"},
 		{"/style.css", "text/css; charset=utf-8", "prefers-color-scheme: dark"},
 		{"/favicon.svg", "image/svg+xml", "<svg"},
@@ -126,9 +129,17 @@ func TestScriptsAvoidHTMLSinks(t *testing.T) {
 	t.Parallel()
 	h := web.Handler()
 	sinks := regexp.MustCompile(`innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|createContextualFragment|srcdoc`)
-	for _, name := range []string{"/app.js", "/markdown.js", "/sse.js", "/stream.js"} {
+	scripts, err := filepath.Glob(filepath.Join("static", "*.js"))
+	if err != nil || len(scripts) < 4 {
+		t.Fatalf("scripts %v: %v", scripts, err)
+	}
+	for _, file := range scripts {
+		name := "/" + filepath.Base(file)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", name, nil))
+		if rec.Code != http.StatusOK {
+			t.Errorf("%s: status %d", name, rec.Code)
+		}
 		if m := sinks.FindString(rec.Body.String()); m != "" {
 			t.Errorf("%s uses %s", name, m)
 		}

@@ -2,14 +2,13 @@
 // the answer as it streams in, rendered as Markdown, with timing and usage
 // once it ends.
 
-import { render } from "./markdown.js";
+import { StreamRenderer, framePainter } from "./markdown-stream.js";
+import { modelLabel, orderModels, pickModel } from "./models.js";
 import { streamMessage } from "./stream.js";
+import { copyText } from "./copy.js";
 
 const MAX_TOKENS = 4096;
 const MODEL_KEY = "rockstream.model";
-// The model picked when the person has not chosen one: a small, fast one
-// that every region offers on demand.
-const DEFAULT_MODEL = /^anthropic\.claude-3-haiku/;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -49,30 +48,40 @@ async function loadModels() {
     const body = await res.json();
     const models = (body.data || []).filter((m) => m && typeof m.id === "string");
     if (models.length === 0) throw new Error("no models");
-    ui.model.replaceChildren(...modelOptions(models));
-    const wanted = new URLSearchParams(location.search).get("model") || localStorage.getItem(MODEL_KEY);
     const ids = models.map((m) => m.id);
-    ui.model.value = ids.includes(wanted) ? wanted : ids.find((id) => DEFAULT_MODEL.test(id)) || ids[0];
+    const names = new Map(models.filter((m) => m.display_name && m.display_name !== m.id).map((m) => [m.id, m.display_name]));
+    ui.model.replaceChildren(...modelOptions(orderModels(ids), names));
+    ui.model.value = pickModel(ids, {
+      wanted: new URLSearchParams(location.search).get("model"),
+      saved: localStorage.getItem(MODEL_KEY),
+    });
     ui.model.disabled = false;
+    setStatus("");
   } catch (err) {
     const opt = document.createElement("option");
     opt.textContent = "No models available";
     ui.model.replaceChildren(opt);
-    setStatus("Could not load the model list (" + err.message + ").");
+    const why = err instanceof TypeError ? unreachable() : `Could not load the model list (${err.message}).`;
+    setStatus(why, { label: "Retry", run: loadModels });
   }
   updateSend();
 }
 
+// What the page says when fetch fails without an answer from the server:
+// the browser's own words ("Failed to fetch") say nothing a person can act on.
+function unreachable() {
+  return `Can't reach the rockstream server at ${location.host}. Check that it is running, then retry.`;
+}
+
 // Bedrock model IDs are "<provider>.<model>": the list groups them by
 // provider and shows the rest, which keeps the closed select short.
-function modelOptions(models) {
+function modelOptions(ids, names) {
   const groups = new Map();
-  for (const m of models) {
-    const dot = m.id.indexOf(".");
-    const provider = dot > 0 ? m.id.slice(0, dot) : "";
+  for (const id of ids) {
+    const { provider, label } = modelLabel(id);
     const opt = document.createElement("option");
-    opt.value = m.id;
-    opt.textContent = m.display_name && m.display_name !== m.id ? m.display_name : m.id.slice(dot + 1);
+    opt.value = id;
+    opt.textContent = names.get(id) || label;
     if (!groups.has(provider)) groups.set(provider, []);
     groups.get(provider).push(opt);
   }
@@ -85,8 +94,21 @@ function modelOptions(models) {
   });
 }
 
-function setStatus(text) {
+/** Shows text in the status line, with a button when action is given. */
+function setStatus(text, action = null) {
   ui.status.textContent = text;
+  if (action) {
+    ui.status.append(" ", actionButton(action.label, action.run));
+  }
+}
+
+function actionButton(label, run) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "retry";
+  b.textContent = label;
+  b.addEventListener("click", run);
+  return b;
 }
 
 function updateSend() {
@@ -128,26 +150,38 @@ function addTurn(prompt) {
   return { li, answer, metrics };
 }
 
-/** Renders Markdown at most once per frame while text streams in. */
+/**
+ * Renders Markdown at most once per frame while text streams in; finished
+ * blocks stay as they are and only the open one is rendered again.
+ */
 function renderer(el) {
-  let text = "";
-  let queued = false;
-  const paint = () => {
-    queued = false;
+  const md = new StreamRenderer(el, { decorateCode: codeWithCopy });
+  return framePainter((text) => {
     const stick = nearBottom();
-    el.replaceChildren(render(text));
+    md.update(text);
     if (stick) scrollToBottom();
-  };
-  return {
-    set(t) {
-      text = t;
-      if (!queued) {
-        queued = true;
-        requestAnimationFrame(paint);
-      }
-    },
-    flush: paint,
-  };
+  });
+}
+
+// A code block with a button that copies its text.
+function codeWithCopy(pre, code) {
+  const box = document.createElement("div");
+  box.className = "code-block";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "copy";
+  button.textContent = "Copy";
+  button.title = "Copy the code";
+  let reset = 0;
+  button.addEventListener("click", async () => {
+    const ok = await copyText(code);
+    button.textContent = ok ? "Copied" : "Copy failed";
+    button.focus();
+    clearTimeout(reset);
+    reset = setTimeout(() => { button.textContent = "Copy"; }, 1500);
+  });
+  box.append(pre, button);
+  return box;
 }
 
 function formatMetrics(el, m) {
@@ -185,7 +219,9 @@ async function send(prompt) {
   const model = ui.model.value;
   localStorage.setItem(MODEL_KEY, model);
   const conv = history; // "New chat" swaps history; this turn stays in its own
+  const at = conv.length;
   conv.push({ role: "user", content: prompt });
+  for (const b of ui.log.querySelectorAll(".turn .retry")) b.remove(); // only the last turn can be retried
   const turn = addTurn(prompt);
   const view = renderer(turn.answer);
   const controller = new AbortController();
@@ -254,11 +290,23 @@ async function send(prompt) {
   setStatus("");
 
   if (failed) {
-    const p = document.createElement("p");
-    p.className = "error";
-    p.setAttribute("role", "alert");
-    p.textContent = failed.name === "APIError" ? failed.message : "The connection failed: " + failed.message;
-    turn.li.appendChild(p);
+    const box = document.createElement("div");
+    box.className = "error";
+    box.setAttribute("role", "alert");
+    const msg = document.createElement("span");
+    msg.textContent = failed.name === "APIError" ? failed.message
+      : text ? `The connection to the rockstream server at ${location.host} was lost and the answer could not be resumed. Check that the server is running, then retry.`
+      : unreachable();
+    // Retry asks again in place of this turn, with the conversation as it
+    // was before it.
+    const retry = actionButton("Retry", () => {
+      if (running || conv !== history) return;
+      history.length = at;
+      turn.li.remove();
+      send(prompt);
+    });
+    box.append(msg, " ", retry);
+    turn.li.appendChild(box);
   }
   const outputTokens = usage.output ?? (deltas || null);
   const genSeconds = firstAt === null ? 0 : (ended - firstAt) / 1000;

@@ -7,58 +7,112 @@
 // Supported: paragraphs, ATX headings, emphasis (* _ ** __ ~~), inline code,
 // fenced code blocks (``` and ~~~, an unclosed fence runs to the end so a
 // streaming answer renders as it grows), ordered and unordered lists (nested
-// by indentation), block quotes, thematic breaks, links [text](url) and
-// autolinks <url>, backslash escapes.
+// by indentation), block quotes, thematic breaks, GFM pipe tables with column
+// alignment, links [text](url) and autolinks <url>, backslash escapes.
+//
+// Lines are classified by scanners that look at each character a bounded
+// number of times; no regular expression here can backtrack across a line.
+
+import { parseInline, safeHref, work, MAX_DEPTH } from "./markdown-inline.js";
+import { parseTable, tableStartsAt } from "./markdown-table.js";
+
+export { parseInline, safeHref, work };
 
 /**
  * @typedef {{type: string, text?: string, level?: number, lang?: string,
- *   ordered?: boolean, start?: number, href?: string,
- *   children?: Node[], items?: Node[][]}} Node
+ *   ordered?: boolean, start?: number, href?: string, loose?: boolean,
+ *   children?: Node[], items?: Node[][], aligns?: string[],
+ *   head?: Node[][], rows?: Node[][][]}} Node
  */
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
-const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+// Bounded prefixes: at most three spaces, a marker, then spaces.
 const BULLET = /^( {0,3})([-*+])([ \t]+|$)/;
 const ORDERED = /^( {0,3})(\d{1,9})([.)])([ \t]+|$)/;
 const QUOTE = /^ {0,3}> ?/;
-const MAX_DEPTH = 12; // nesting beyond this renders as text, bounding recursion
 
 /** Parses Markdown text into block nodes. */
 export function parse(text) {
-  return parseBlocks(String(text).replace(/\r\n?/g, "\n").split("\n"), 0);
+  return parseBlocks(splitLines(text), 0);
 }
 
-function parseBlocks(lines, depth) {
+/**
+ * Parses text and says where each top-level block starts, for renderers
+ * that keep finished blocks (see finishedBlocks).
+ * @returns {{blocks: Node[], starts: number[], lines: string[]}}
+ */
+export function parseTopLevel(text) {
+  const lines = splitLines(text);
+  const starts = [];
+  return { blocks: parseBlocks(lines, 0, starts), starts, lines };
+}
+
+function splitLines(text) {
+  return String(text).replace(/\r\n?/g, "\n").split("\n");
+}
+
+/**
+ * How many of parsed's leading blocks are final: no text appended later can
+ * change them. Block b is final when a later block starts on a complete,
+ * unindented line after a blank line that is not a list item (a list may
+ * go on after a blank line and a following item would make it loose). Every
+ * block before such a line was closed by the lines before it, and the parser
+ * keeps no state from one top-level block to the next.
+ * @param {{blocks: Node[], starts: number[], lines: string[]}} parsed
+ */
+export function finishedBlocks({ blocks, starts, lines }) {
+  for (let b = blocks.length - 1; b > 0; b--) {
+    const k = starts[b];
+    const line = lines[k];
+    if (k >= lines.length - 1) continue; // the last line may still grow
+    if (!isBlank(lines[k - 1]) || line[0] === " " || line[0] === "\t") continue;
+    if (BULLET.test(line) || ORDERED.test(line)) continue;
+    return b;
+  }
+  return 0;
+}
+
+function isBlank(line) {
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c !== " " && c !== "\t") {
+      work.steps += i + 1;
+      return /^\s+$/.test(line); // other whitespace, as String.trim sees it
+    }
+  }
+  work.steps += line.length + 1;
+  return true;
+}
+
+function parseBlocks(lines, depth, starts = null) {
   /** @type {Node[]} */
   const blocks = [];
   let i = 0;
   while (i < lines.length) {
     const line = lines[i];
-    if (line.trim() === "") {
+    if (isBlank(line)) {
       i++;
       continue;
     }
+    starts?.push(i);
     let m;
-    if ((m = FENCE.exec(line))) {
-      const fence = m[1];
+    if ((m = fenceOpen(line))) {
       const indent = line.length - line.trimStart().length;
       const body = [];
       i++;
-      while (i < lines.length && !isClosingFence(lines[i], fence)) {
+      while (i < lines.length && !isClosingFence(lines[i], m.fence)) {
         body.push(stripIndent(lines[i], indent));
         i++;
       }
       i++; // the closing fence, if any
-      blocks.push({ type: "code", lang: m[2].replace(/[^\w+#.-]/g, ""), text: body.join("\n") });
+      blocks.push({ type: "code", lang: m.lang.replace(/[^\w+#.-]/g, ""), text: body.join("\n") });
       continue;
     }
-    if ((m = HEADING.exec(line))) {
-      blocks.push({ type: "heading", level: m[1].length, children: parseInline(m[2] || "", depth) });
+    if ((m = heading(line))) {
+      blocks.push({ type: "heading", level: m.level, children: parseInline(m.text, depth) });
       i++;
       continue;
     }
-    if (RULE.test(line)) {
+    if (isRule(line)) {
       blocks.push({ type: "rule" });
       i++;
       continue;
@@ -76,9 +130,20 @@ function parseBlocks(lines, depth) {
       i = parseList(lines, i, depth, blocks);
       continue;
     }
+    if (tableStartsAt(lines, i)) {
+      const table = parseTable(lines, i, (l) => isBlank(l) || startsBlock(l));
+      blocks.push({
+        type: "table",
+        aligns: table.aligns,
+        head: table.head.map((c) => parseInline(c, depth)),
+        rows: table.rows.map((r) => r.map((c) => parseInline(c, depth))),
+      });
+      i = table.end;
+      continue;
+    }
     const para = [line.trim()];
     i++;
-    while (i < lines.length && lines[i].trim() !== "" && !startsBlock(lines[i])) {
+    while (i < lines.length && !isBlank(lines[i]) && !startsBlock(lines[i]) && !tableStartsAt(lines, i)) {
       para.push(lines[i].trim());
       i++;
     }
@@ -88,13 +153,82 @@ function parseBlocks(lines, depth) {
 }
 
 function startsBlock(line) {
-  return FENCE.test(line) || HEADING.test(line) || RULE.test(line) ||
+  return fenceOpen(line) !== null || heading(line) !== null || isRule(line) ||
     QUOTE.test(line) || BULLET.test(line) || ORDERED.test(line);
+}
+
+// Up to three spaces of indentation, as block markers allow.
+function markerStart(line) {
+  let i = 0;
+  while (i < 3 && line[i] === " ") i++;
+  return i;
+}
+
+const isSpaceOrTab = (c) => c === " " || c === "\t";
+
+// fenceOpen: three or more ` or ~, then an info string whose first word is
+// the language. A backtick fence's info string has no backticks.
+function fenceOpen(line) {
+  const i = markerStart(line);
+  const c = line[i];
+  if (c !== "`" && c !== "~") return null;
+  let j = i;
+  while (line[j] === c) j++;
+  work.steps += j - i + 1;
+  if (j - i < 3) return null;
+  let s = j;
+  while (s < line.length && isSpaceOrTab(line[s])) s++;
+  let e = s;
+  while (e < line.length && !isSpaceOrTab(line[e])) e++;
+  work.steps += line.length - j;
+  if (c === "`" && line.indexOf("`", j) >= 0) return null;
+  return { fence: line.slice(i, j), lang: line.slice(s, e) };
 }
 
 function isClosingFence(line, fence) {
   const t = line.trim();
-  return t.length >= fence.length && t[0] === fence[0] && t === t[0].repeat(t.length);
+  work.steps += line.length + 1;
+  if (t.length < fence.length) return false;
+  for (let i = 0; i < t.length; i++) if (t[i] !== fence[0]) return false;
+  return true;
+}
+
+// heading: one to six #, then a space, tab or the end of the line; the text
+// loses surrounding spaces and tabs and an optional closing run of #.
+function heading(line) {
+  const i = markerStart(line);
+  let j = i;
+  while (line[j] === "#" && j - i < 7) j++;
+  work.steps += j - i + 1;
+  const level = j - i;
+  if (level < 1 || level > 6 || (j < line.length && !isSpaceOrTab(line[j]))) return null;
+  let start = j;
+  let end = line.length;
+  while (start < end && isSpaceOrTab(line[start])) start++;
+  while (end > start && isSpaceOrTab(line[end - 1])) end--;
+  let k = end;
+  while (k > start && line[k - 1] === "#") k--;
+  if (k < end && (k === start || isSpaceOrTab(line[k - 1]))) {
+    end = k;
+    while (end > start && isSpaceOrTab(line[end - 1])) end--;
+  }
+  work.steps += line.length - j + 1;
+  return { level, text: line.slice(start, end) };
+}
+
+// isRule: three or more of the same -, * or _, with only spaces and tabs
+// between them.
+function isRule(line) {
+  let i = markerStart(line);
+  const c = line[i];
+  if (c !== "-" && c !== "*" && c !== "_") return false;
+  let n = 0;
+  for (; i < line.length; i++) {
+    work.steps++;
+    if (line[i] === c) n++;
+    else if (!isSpaceOrTab(line[i])) return false;
+  }
+  return n >= 3;
 }
 
 function stripIndent(line, n) {
@@ -126,7 +260,7 @@ function parseList(lines, i, depth, blocks) {
     let sawBlank = false;
     while (i < lines.length) {
       const line = lines[i];
-      if (line.trim() === "") {
+      if (isBlank(line)) {
         sawBlank = true;
         body.push("");
         i++;
@@ -151,165 +285,27 @@ function parseList(lines, i, depth, blocks) {
   return i;
 }
 
-/** Parses inline Markdown into inline nodes. */
-export function parseInline(text, depth = 0) {
-  /** @type {Node[]} */
-  const out = [];
-  let plain = "";
-  const noCloser = {}; // delimiter -> index from which it has no closer
-  let pairs = null; // from matchPairs, made when the first [ is seen
-  const flush = () => {
-    if (plain) out.push({ type: "text", text: plain });
-    plain = "";
-  };
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "\\" && i + 1 < text.length && /[!-\/:-@\[-`{-~]/.test(text[i + 1])) {
-      plain += text[i + 1];
-      i += 2;
-      continue;
-    }
-    if (c === "`") {
-      const run = /^`+/.exec(text.slice(i))[0];
-      const end = text.indexOf(run, i + run.length);
-      if (end >= 0 && text[end + run.length] !== "`") {
-        flush();
-        let code = text.slice(i + run.length, end).replace(/\n/g, " ");
-        if (/^ .*[^ ].* $/.test(code)) code = code.slice(1, -1);
-        out.push({ type: "code", text: code });
-        i = end + run.length;
-        continue;
-      }
-      plain += run;
-      i += run.length;
-      continue;
-    }
-    if (c === "<") {
-      const m = /^<(https?:\/\/[^\s<>]+)>/i.exec(text.slice(i));
-      if (m && safeHref(m[1])) {
-        flush();
-        out.push({ type: "link", href: safeHref(m[1]), children: [{ type: "text", text: m[1] }] });
-        i += m[0].length;
-        continue;
-      }
-    }
-    if (c === "[" && depth < MAX_DEPTH) {
-      pairs ??= matchPairs(text);
-      const link = parseLink(text, i, pairs);
-      if (link) {
-        flush();
-        const children = parseInline(link.label, depth + 1);
-        const href = safeHref(link.href);
-        if (href) out.push({ type: "link", href, children });
-        else out.push(...children); // unsafe target: keep the words, drop the link
-        i = link.end;
-        continue;
-      }
-    }
-    if ((c === "*" || c === "_" || c === "~") && depth < MAX_DEPTH) {
-      const span = parseEmphasis(text, i, noCloser);
-      if (span) {
-        flush();
-        out.push({ type: span.type, children: parseInline(span.inner, depth + 1) });
-        i = span.end;
-        continue;
-      }
-    }
-    plain += c;
-    i++;
-  }
-  flush();
-  return out;
-}
-
-// [label](href "title") with balanced brackets in the label and parentheses
-// in the href; pairs holds the matching brackets and parentheses of text.
-function parseLink(text, i, pairs) {
-  const j = pairs.brackets[i];
-  if (j < 0 || text[j + 1] !== "(") return null;
-  const k = pairs.parens[j + 1];
-  if (k < 0) return null;
-  const label = text.slice(i + 1, j);
-  let href = text.slice(j + 2, k).trim();
-  const titled = /^(\S+)\s+(?:"[^"]*"|'[^']*')$/.exec(href);
-  if (titled) href = titled[1];
-  if (href.startsWith("<") && href.endsWith(">")) href = href.slice(1, -1);
-  return { label, href, end: k + 1 };
-}
-
-// matchPairs finds, in one pass, the partner of every [ and ( in text (or -1),
-// skipping backslash-escaped characters, so link parsing stays linear.
-function matchPairs(text) {
-  const brackets = new Int32Array(text.length).fill(-1);
-  const parens = new Int32Array(text.length).fill(-1);
-  const openB = [];
-  const openP = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "\\") i++;
-    else if (c === "[") openB.push(i);
-    else if (c === "]" && openB.length) brackets[openB.pop()] = i;
-    else if (c === "(") openP.push(i);
-    else if (c === ")" && openP.length) parens[openP.pop()] = i;
-  }
-  return { brackets, parens };
-}
-
-// The closers of a delimiter do not depend on the opener, so once a search
-// from some index finds none, no later opener can close: noCloser remembers
-// that, keeping a run of unmatched openers linear.
-function parseEmphasis(text, i, noCloser) {
-  const c = text[i];
-  const double = text[i + 1] === c;
-  if (c === "~" && !double) return null;
-  const delim = double ? c + c : c;
-  const after = text[i + delim.length];
-  if (after === undefined || /\s/.test(after) || after === c) return null;
-  if (c === "_" && i > 0 && /[\p{L}\p{N}]/u.test(text[i - 1])) return null; // snake_case
-  let from = i + delim.length;
-  if (from >= (noCloser[delim] ?? Infinity)) return null;
-  const searchStart = from;
-  for (;;) {
-    let end = text.indexOf(delim, from);
-    if (end < 0) {
-      noCloser[delim] = Math.min(noCloser[delim] ?? Infinity, searchStart);
-      return null;
-    }
-    // In "**a *b***" the strong closes on the last two stars of the run.
-    while (double && text[end + 2] === c) end++;
-    const before = text[end - 1];
-    const next = text[end + delim.length];
-    const closes = !/\s/.test(before) && (double || next !== c) &&
-      !(c === "_" && next !== undefined && /[\p{L}\p{N}]/u.test(next));
-    if (closes && end > i + delim.length) {
-      const type = c === "~" ? "del" : double ? "strong" : "em";
-      return { type, inner: text.slice(i + delim.length, end), end: end + delim.length };
-    }
-    from = end + 1;
-  }
-}
-
-/** Returns href normalized if it is an absolute http(s) URL, else "". */
-export function safeHref(href) {
-  let url;
-  try {
-    url = new URL(href);
-  } catch {
-    return "";
-  }
-  return url.protocol === "http:" || url.protocol === "https:" ? url.href : "";
-}
+/**
+ * @typedef {{decorateCode?: (pre: Element, code: string) => Node}} RenderOptions
+ * decorateCode wraps or adorns a rendered code block (the page adds a copy
+ * button); it gets the <pre> and the code's text and returns what to insert.
+ */
 
 /**
  * Renders Markdown text as a DocumentFragment built from doc.
  * @param {string} text
  * @param {Document} doc
+ * @param {RenderOptions} opts
  */
-export function render(text, doc = globalThis.document) {
+export function render(text, doc = globalThis.document, opts = {}) {
   const frag = doc.createDocumentFragment();
-  for (const block of parse(text)) frag.appendChild(renderBlock(block, doc, false));
+  for (const node of renderBlocks(parse(text), doc, opts)) frag.appendChild(node);
   return frag;
+}
+
+/** Renders parsed top-level blocks, one DOM node per block. */
+export function renderBlocks(blocks, doc = globalThis.document, opts = {}) {
+  return blocks.map((block) => renderBlock(block, { doc, opts }, false));
 }
 
 function el(doc, tag, children, render) {
@@ -318,7 +314,8 @@ function el(doc, tag, children, render) {
   return e;
 }
 
-function renderBlock(node, doc, tight) {
+function renderBlock(node, ctx, tight) {
+  const { doc } = ctx;
   const inline = (n) => renderInline(n, doc);
   switch (node.type) {
     case "heading":
@@ -329,20 +326,22 @@ function renderBlock(node, doc, tight) {
       if (node.lang) code.setAttribute("data-lang", node.lang);
       code.textContent = node.text;
       pre.appendChild(code);
-      return pre;
+      return ctx.opts.decorateCode ? ctx.opts.decorateCode(pre, node.text) : pre;
     }
     case "rule":
       return doc.createElement("hr");
     case "quote":
-      return el(doc, "blockquote", node.children, (b) => renderBlock(b, doc, false));
+      return el(doc, "blockquote", node.children, (b) => renderBlock(b, ctx, false));
     case "list": {
       const list = doc.createElement(node.ordered ? "ol" : "ul");
       if (node.ordered && node.start !== 1) list.setAttribute("start", String(node.start));
       for (const item of node.items) {
-        list.appendChild(el(doc, "li", item, (b) => renderBlock(b, doc, !node.loose)));
+        list.appendChild(el(doc, "li", item, (b) => renderBlock(b, ctx, !node.loose)));
       }
       return list;
     }
+    case "table":
+      return renderTable(node, doc);
     case "paragraph":
       if (tight) {
         const span = el(doc, "span", node.children, inline);
@@ -352,6 +351,33 @@ function renderBlock(node, doc, tight) {
       return el(doc, "p", node.children, inline);
   }
   throw new Error("markdown: unknown block " + node.type);
+}
+
+// A table sits in a scrolling box so a wide one never widens the page.
+// Alignment is a class: the page's CSP allows no style attributes.
+function renderTable(node, doc) {
+  const row = (cells, tag) => {
+    const tr = doc.createElement("tr");
+    cells.forEach((cell, c) => {
+      const td = el(doc, tag, cell, (n) => renderInline(n, doc));
+      if (node.aligns[c]) td.setAttribute("class", "md-align-" + node.aligns[c]);
+      tr.appendChild(td);
+    });
+    return tr;
+  };
+  const table = doc.createElement("table");
+  const thead = doc.createElement("thead");
+  thead.appendChild(row(node.head, "th"));
+  table.appendChild(thead);
+  if (node.rows.length) {
+    const tbody = doc.createElement("tbody");
+    for (const r of node.rows) tbody.appendChild(row(r, "td"));
+    table.appendChild(tbody);
+  }
+  const box = doc.createElement("div");
+  box.setAttribute("class", "md-table");
+  box.appendChild(table);
+  return box;
 }
 
 function renderInline(node, doc) {

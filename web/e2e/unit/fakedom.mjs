@@ -15,6 +15,15 @@ class Node {
     else this.childNodes.push(child);
     return child;
   }
+  removeChild(child) {
+    const i = this.childNodes.indexOf(child);
+    if (i < 0) throw new Error("removeChild: not a child");
+    this.childNodes.splice(i, 1);
+    return child;
+  }
+  get lastChild() {
+    return this.childNodes.at(-1) ?? null;
+  }
   get textContent() {
     return this.childNodes.map((c) => c.textContent).join("");
   }
@@ -74,6 +83,7 @@ class Fragment extends Node {
 export const ALLOWED = new Set([
   "p", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "del", "code", "pre",
   "ul", "ol", "li", "a", "blockquote", "hr", "span",
+  "div", "table", "thead", "tbody", "tr", "th", "td",
 ]);
 
 export const doc = {
