@@ -54,7 +54,15 @@ func (c *cli) connect(ctx context.Context, cf connectFlags, api string, onChunk 
 		if err != nil {
 			return nil, fmt.Errorf("starting the local runtime: %w", err)
 		}
-		conn.close = rt.close
+		// The client's HTTP/2 connection is ours to close before the
+		// runtime shuts down: a graceful shutdown otherwise waits a second
+		// for the client to hang up after its GOAWAY.
+		h2c := bedrock.NewH2CClient()
+		opts.HTTPClient = h2c
+		conn.close = func() {
+			h2c.CloseIdleConnections()
+			rt.close()
+		}
 		if cf.local {
 			fmt.Fprintf(c.stderr, "rockstream: answering from the local runtime at %s (builtin model).\n", rt.url)
 		} else {
@@ -71,7 +79,7 @@ func (c *cli) connect(ctx context.Context, cf connectFlags, api string, onChunk 
 	}
 	opts.EndpointURL = endpoint
 	if cf.pace != "" && endpoint != "" {
-		opts.HTTPClient = withHeader(endpoint, paceHeader, cf.pace)
+		opts.HTTPClient = withHeader(opts.HTTPClient, endpoint, paceHeader, cf.pace)
 	}
 	client, err := bedrock.New(ctx, opts)
 	if err != nil {
@@ -104,13 +112,17 @@ func (h headerClient) Do(req *http.Request) (*http.Response, error) {
 	return h.inner.Do(req)
 }
 
-// withHeader is the HTTP client for endpoint with one extra header. It
-// keeps the transport the bedrock package would pick: cleartext HTTP/2 for
-// http:// endpoints, the SDK's client otherwise.
-func withHeader(endpoint, name, value string) aws.HTTPClient {
-	var inner aws.HTTPClient = awshttp.NewBuildableClient()
-	if strings.HasPrefix(strings.ToLower(endpoint), "http://") {
+// withHeader is the HTTP client for endpoint with one extra header, over
+// inner when set. Otherwise it keeps the transport the bedrock package
+// would pick: cleartext HTTP/2 for http:// endpoints, the SDK's client
+// otherwise.
+func withHeader(inner aws.HTTPClient, endpoint, name, value string) aws.HTTPClient {
+	switch {
+	case inner != nil:
+	case strings.HasPrefix(strings.ToLower(endpoint), "http://"):
 		inner = bedrock.NewH2CClient()
+	default:
+		inner = awshttp.NewBuildableClient()
 	}
 	h := http.Header{}
 	h.Set(name, value)
