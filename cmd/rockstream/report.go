@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rockstream/rockstream"
@@ -39,6 +40,8 @@ func describeError(err error) string {
 	var b strings.Builder
 	b.WriteString("rockstream: " + oneLine(re.Error()) + "\n")
 	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		b.WriteString("rockstream: nothing is listening at that address: start the server (rockstream serve) or check --endpoint-url.\n")
 	case re.Retryable && re.RetryAfter > 0:
 		fmt.Fprintf(&b, "rockstream: this is temporary; try again in %s.\n", re.RetryAfter.Round(time.Second))
 	case re.Retryable:

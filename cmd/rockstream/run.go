@@ -39,6 +39,7 @@ func commands() []command {
 		{name: "count", summary: "count a prompt's input tokens without running it (CountTokens)", run: runCount},
 		{name: "serve", summary: "run the local Bedrock Runtime and gateway (builtin, bedrock, openai or replay backend) until Ctrl-C", run: runServe},
 		{name: "bench", summary: "measure time to first token, token gaps, throughput and fidelity under load", run: runBench},
+		{name: "completion", summary: "print a shell completion script: completion bash|zsh|fish", run: runCompletion},
 	}
 }
 
@@ -48,6 +49,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	c := &cli{
 		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
 		stdinTTY: isTerminal(stdin),
+	}
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
+		io.WriteString(stdout, versionLine())
+		return exitOK
+	}
+	if name := suggestCommand(args); name != "" {
+		fmt.Fprintf(stderr, "rockstream: unknown command %q; did you mean %q?\n"+
+			"rockstream: to send it to the model as a prompt, run: rockstream -- %s\n", args[0], name, args[0])
+		return exitUsage
 	}
 	cmd, rest := pickCommand(args)
 	if !cmd.ownsInterrupt {
@@ -168,7 +178,8 @@ func commandList() string {
 	var b strings.Builder
 	b.WriteString("Commands:\n")
 	for _, cmd := range commands() {
-		fmt.Fprintf(&b, "  %-8s %s\n", cmd.name, cmd.summary)
+		fmt.Fprintf(&b, "  %-10s %s\n", cmd.name, cmd.summary)
 	}
+	b.WriteString("\nrockstream --version prints the version and the commit it was built from.\n")
 	return b.String()
 }
