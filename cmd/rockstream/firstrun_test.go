@@ -162,4 +162,3 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("rockstream completion z<TAB> = %q, want zsh", got)
 	}
 }
-
