@@ -43,7 +43,7 @@ func runChat(ctx context.Context, c *cli, args []string) int {
 	if len(positional) > 0 {
 		return c.usage("chat", usageErrorf("chat takes no arguments; type your messages at the prompt"))
 	}
-	for _, err := range []error{rf.check(), cf.check()} {
+	for _, err := range []error{rf.check(), rf.fit(fs), cf.check()} {
 		if err != nil {
 			return c.usage("chat", err)
 		}

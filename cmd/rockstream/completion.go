@@ -17,7 +17,7 @@ Prints a shell completion script for commands and flags. Load it with:
 
 Exit codes:
   0    the script was printed
-  2    no shell, or a shell other than bash, zsh or fish
+  2    bad flags or arguments: no shell, or one other than bash, zsh or fish
 `
 
 // runCompletion prints the completion script for one shell.

@@ -31,7 +31,7 @@ func runCount(ctx context.Context, c *cli, args []string) int {
 	if done {
 		return code
 	}
-	for _, err := range []error{rf.check(), cf.check()} {
+	for _, err := range []error{rf.check(), rf.fit(fs), cf.check()} {
 		if err != nil {
 			return c.usage("count", err)
 		}

@@ -30,7 +30,7 @@ type requestFlags struct {
 
 func (f *requestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.model, "model", defaultModel, "model ID, inference-profile ID or ARN")
-	fs.IntVar(&f.maxTokens, "max-tokens", defaultMaxTokens, "most tokens to generate")
+	fs.IntVar(&f.maxTokens, "max-tokens", defaultMaxTokens, "most tokens to generate; unset, lowered to what the model takes")
 	fs.Float64Var(&f.temperature, "temperature", 0, "sampling temperature")
 	fs.Var(&f.topP, "top-p", "nucleus sampling `probability` (default: the model's)")
 	fs.StringVar(&f.system, "system", "", "system prompt")

@@ -39,7 +39,7 @@ func runStream(ctx context.Context, c *cli, args []string) int {
 	if done {
 		return code
 	}
-	for _, err := range []error{rf.check(), cf.check(), of.check(rf.api)} {
+	for _, err := range []error{rf.check(), rf.fit(fs), cf.check(), of.check(rf.api)} {
 		if err != nil {
 			return c.usage("stream", err)
 		}
