@@ -90,9 +90,9 @@ func runChat(ctx context.Context, c *cli, args []string) int {
 		}
 		history = append(history, rockstream.UserText(line))
 		a := c.chatTurn(ctx, conn, rf.request(history), interrupts)
-		io.WriteString(c.stderr, describeOutcome(a.outcome))
+		io.WriteString(c.stderr, describeOutcome(a.outcome, a.deltas > 0))
 		if stats {
-			io.WriteString(c.stderr, formatStats(a.outcome))
+			io.WriteString(c.stderr, formatStats(a.outcome, a.countedUsage))
 		}
 		history = remember(history, a)
 		if ctx.Err() != nil {
@@ -114,7 +114,7 @@ func (c *cli) chatTurn(ctx context.Context, conn *connection, req *rockstream.Re
 		case <-finished:
 		}
 	}()
-	return consume(turn, conn.client.Stream(turn, req), &textPrinter{w: c.stdout}, time.Now(), time.Now)
+	return consume(turn, conn.stream(turn, c, req), &textPrinter{w: c.stdout}, time.Now(), time.Now)
 }
 
 // remember updates the conversation after an answer: a finished answer is

@@ -52,7 +52,10 @@ func runCount(ctx context.Context, c *cli, args []string) int {
 	}
 	defer conn.close()
 	req := rf.request([]rockstream.Message{rockstream.UserText(prompt)})
-	n, err := conn.client.CountTokens(ctx, req)
+	callCtx, cancel := conn.bounded(ctx)
+	defer cancel()
+	n, err := conn.client.CountTokens(callCtx, req)
+	err = conn.explain(callCtx, err)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted

@@ -27,6 +27,8 @@ var settings = []setting{
 	{"profile", "ROCKSTREAM_PROFILE"},
 	{"endpoint-url", "ROCKSTREAM_ENDPOINT_URL"},
 	{"local", "ROCKSTREAM_LOCAL"},
+	{"timeout", "ROCKSTREAM_TIMEOUT"},
+	{"connect-timeout", "ROCKSTREAM_CONNECT_TIMEOUT"},
 	{"json", "ROCKSTREAM_JSON"},
 	{"raw", "ROCKSTREAM_RAW"},
 	{"stats", "ROCKSTREAM_STATS"},

@@ -49,6 +49,8 @@ func (p *textPrinter) endLine() error {
 type jsonPrinter struct {
 	w   io.Writer
 	enc *json.Encoder
+	// countedUsage marks the outcome's output tokens as counted here.
+	countedUsage bool
 }
 
 func newJSONPrinter(w io.Writer) *jsonPrinter {
@@ -66,7 +68,11 @@ func (p *jsonPrinter) event(ev rockstream.Event) error {
 	return err
 }
 
-func (p *jsonPrinter) outcome(o rockstream.Outcome) error { return p.enc.Encode(outcomeJSON(o)) }
+func (p *jsonPrinter) outcome(o rockstream.Outcome) error {
+	line := outcomeJSON(o)
+	line.Usage.OutputTokensCounted = p.countedUsage
+	return p.enc.Encode(line)
+}
 
 // rawPrinter writes the model's own chunk JSON, one per line, as the
 // client receives it; the neutral events are not printed.

@@ -18,6 +18,11 @@ type cli struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	stdinTTY       bool
+	// stderrTTY decides whether to show progress notes (a slow start).
+	stderrTTY bool
+	// stdoutTTY decides whether model text is filtered of terminal
+	// control sequences.
+	stdoutTTY bool
 }
 
 // command is a subcommand: rockstream <name> [flags] [args].
@@ -48,7 +53,7 @@ func commands() []command {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{
 		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
-		stdinTTY: isTerminal(stdin),
+		stdinTTY: isTerminal(stdin), stderrTTY: isTerminal(stderr), stdoutTTY: isTerminal(stdout),
 	}
 	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
 		io.WriteString(stdout, versionLine())
@@ -150,7 +155,8 @@ const answerExits = "" +
 	"  0    the answer finished (or stopped at --max-tokens or a stop sequence)\n" +
 	"  1    the request or the stream failed\n" +
 	"  2    bad flags or arguments\n" +
-	"  130  Ctrl-C (SIGINT) stopped an answer; what was printed is kept\n"
+	"  130  Ctrl-C (SIGINT) stopped an answer; what was printed is kept\n" +
+	"  143  SIGTERM stopped it\n"
 
 // helpText assembles -h output: usage lines, description, the flags with
 // their environment variables, and the exit codes of a command that
