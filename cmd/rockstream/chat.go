@@ -114,7 +114,7 @@ func (c *cli) chatTurn(ctx context.Context, conn *connection, req *rockstream.Re
 		case <-finished:
 		}
 	}()
-	return consume(turn, conn.stream(turn, c, req), &textPrinter{w: c.stdout}, time.Now(), time.Now)
+	return consume(turn, conn.stream(turn, c, req), newTextPrinter(c.stdout, c.stdoutTTY), time.Now(), time.Now)
 }
 
 // remember updates the conversation after an answer: a finished answer is

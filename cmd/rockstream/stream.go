@@ -56,7 +56,7 @@ func runStream(ctx context.Context, c *cli, args []string) int {
 		return c.fail("stream", err)
 	}
 
-	var p printer = &textPrinter{w: c.stdout}
+	var p printer = newTextPrinter(c.stdout, c.stdoutTTY)
 	var onChunk func([]byte)
 	switch {
 	case of.json:
