@@ -27,6 +27,7 @@ var settings = []setting{
 	{"profile", "ROCKSTREAM_PROFILE"},
 	{"endpoint-url", "ROCKSTREAM_ENDPOINT_URL"},
 	{"local", "ROCKSTREAM_LOCAL"},
+	{"continue", "ROCKSTREAM_CONTINUE"},
 	{"timeout", "ROCKSTREAM_TIMEOUT"},
 	{"connect-timeout", "ROCKSTREAM_CONNECT_TIMEOUT"},
 	{"json", "ROCKSTREAM_JSON"},

@@ -76,6 +76,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // pickCommand returns the subcommand args[0] names, or the default one with
 // all of args. "help [command]" is that command's -h.
 func pickCommand(args []string) (command, []string) {
+	if len(args) > 0 && (args[0] == "-c" || args[0] == "--continue") {
+		cmd, _ := pickCommand([]string{"chat"})
+		return cmd, append([]string{"--continue"}, args[1:]...)
+	}
 	if len(args) > 0 && args[0] == "help" {
 		cmd, _ := pickCommand(args[1:])
 		return cmd, []string{"-h"}
