@@ -13,6 +13,11 @@ import (
 type answer struct {
 	acc     rockstream.Accumulator
 	outcome rockstream.Outcome
+	// deltas counts the content deltas received: what was printed, and
+	// the output tokens when the server's usage never came.
+	deltas int
+	// countedUsage is set when outcome's output tokens are that count.
+	countedUsage bool
 }
 
 // consume reads one stream into p until it ends, and measures it from
@@ -28,8 +33,11 @@ func consume(ctx context.Context, seq iter.Seq2[rockstream.Event, error], p prin
 			err = serr
 			break
 		}
-		if firstToken.IsZero() && isToken(ev) {
-			firstToken = now()
+		if isToken(ev) {
+			a.deltas++
+			if firstToken.IsZero() {
+				firstToken = now()
+			}
 		}
 		if aerr := a.acc.Add(ev); aerr != nil {
 			err = aerr
@@ -59,6 +67,15 @@ func consume(ctx context.Context, seq iter.Seq2[rockstream.Event, error], p prin
 	}
 	if !firstToken.IsZero() {
 		o.TimeToFirstToken = firstToken.Sub(start)
+	}
+	if o.Usage.OutputTokens == 0 && a.deltas > 0 {
+		// Stopped (Ctrl-C) or cut before the server sent its usage: each
+		// delta is at least one token.
+		o.Usage.OutputTokens = a.deltas
+		a.countedUsage = true
+		if jp, ok := p.(*jsonPrinter); ok {
+			jp.countedUsage = true
+		}
 	}
 	if o.RequestID == "" && err != nil {
 		var re *rockstream.Error

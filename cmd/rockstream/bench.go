@@ -151,8 +151,12 @@ func (c *cli) benchOptions(f benchFlags, t bench.Target) (bench.Options, error) 
 		}
 	}
 	if isTerminal(c.stderr) {
+		total := "until " + f.duration.String()
+		if f.requests > 0 {
+			total = fmt.Sprintf("of %d", f.requests)
+		}
 		opts.Progress = func(done, failed, inFlight int) {
-			fmt.Fprintf(c.stderr, "\rrockstream: %d done, %d failed, %d in flight ", done, failed, inFlight)
+			fmt.Fprintf(c.stderr, "\r\x1b[Krockstream: %d %s done, %d failed, %d in flight", done, total, failed, inFlight)
 		}
 	}
 	return opts, nil
@@ -210,23 +214,28 @@ func runBench(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.fail("bench", err)
 	}
-	r, err := bench.Run(ctx, d, opts)
+	causes := newCauseRecorder(d, ctx)
+	r, err := bench.Run(ctx, causes, opts)
 	c.endProgress(opts)
 	if err != nil {
 		return c.fail("bench", err)
 	}
+	causes.discountInterrupted(r)
 	if f.json {
 		writeJSON(c.stdout, r)
 	} else {
 		r.WriteText(c.stdout)
 	}
-	return c.benchVerdict(ctx, r.Failed, r.Streams, r.Fidelity)
+	code = c.benchVerdict(ctx, r.Failed, r.Streams, r.Fidelity)
+	causes.writeCauses(c.stderr)
+	return code
 }
 
-// endProgress moves past the progress line, if one was drawn.
+// endProgress clears the progress line, if one was drawn, so the report
+// starts on a clean line.
 func (c *cli) endProgress(opts bench.Options) {
 	if opts.Progress != nil {
-		io.WriteString(c.stderr, "\n")
+		io.WriteString(c.stderr, "\r\x1b[K")
 	}
 }
 

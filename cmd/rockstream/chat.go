@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -15,14 +14,37 @@ import (
 	"github.com/rockstream/rockstream"
 )
 
-const chatUsage = `rockstream chat [flags]`
+const chatUsage = `rockstream chat [flags]
+rockstream chat --continue [flags]
+rockstream -c [flags]`
 
-const chatAbout = `Holds a conversation in the terminal: each line you type is a turn, each
+const chatAbout = `Holds a conversation in the terminal: each message you type is a turn, each
 answer streams to stdout and the whole conversation is sent with every turn.
-/exit or Ctrl-D leaves; Ctrl-C stops the answer in progress (the part already
-printed stays in the conversation) and Ctrl-C at the prompt leaves.`
 
-// runChat is a multi-turn conversation read line by line from stdin.
+At a terminal the line editor has history (Up/Down, kept across runs), and a
+pasted block of lines is one message; end a line with \ to go on to the next.
+Commands: /help, /clear (start over), /save [file], /model [id], /system [text],
+/exit. Ctrl-D or /exit leaves; Ctrl-C stops the answer in progress (the part
+already printed stays in the conversation) and Ctrl-C at an empty prompt leaves.
+
+Every conversation is saved as readable JSON in $XDG_STATE_HOME/rockstream/
+conversations (default ~/.local/state/rockstream); --continue (or rockstream -c)
+picks up the latest one.`
+
+// chatSession is one chat: the flags it runs with, where it reads, and
+// the conversation so far.
+type chatSession struct {
+	c     *cli
+	rf    *requestFlags
+	fs    *flag.FlagSet
+	stats bool
+	conn  *connection
+	in    lineInput
+	conv  *conversation
+	state string
+}
+
+// runChat is a multi-turn conversation.
 func runChat(ctx context.Context, c *cli, args []string) int {
 	// Ctrl-C is ours: it stops the answer in progress, not the session.
 	interrupts := make(chan os.Signal, 1)
@@ -32,10 +54,11 @@ func runChat(ctx context.Context, c *cli, args []string) int {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	var rf requestFlags
 	var cf connectFlags
-	var stats bool
+	var stats, cont bool
 	rf.register(fs)
 	cf.register(fs, true)
 	fs.BoolVar(&stats, "stats", false, "print time to first token, tokens/s, tokens, latency and request ID on stderr after each answer")
+	fs.BoolVar(&cont, "continue", false, "continue the latest saved conversation")
 	positional, code, done := c.parseFlags(fs, args, func() string { return helpText(fs, chatUsage, chatAbout) })
 	if done {
 		return code
@@ -43,10 +66,31 @@ func runChat(ctx context.Context, c *cli, args []string) int {
 	if len(positional) > 0 {
 		return c.usage("chat", usageErrorf("chat takes no arguments; type your messages at the prompt"))
 	}
-	for _, err := range []error{rf.check(), cf.check()} {
+	state, stateErr := stateDir(c.getenv)
+	var conv *conversation
+	if cont {
+		if stateErr != nil {
+			return c.fail("chat", stateErr)
+		}
+		var err error
+		if conv, err = latestConversation(state); err != nil {
+			return c.fail("chat", err)
+		}
+		// The conversation's model and system prompt, unless given again.
+		if !isSet(fs, "model") && conv.Model != "" {
+			rf.model = conv.Model
+		}
+		if !isSet(fs, "system") {
+			rf.system = conv.System
+		}
+	}
+	for _, err := range []error{rf.check(), rf.fit(fs), cf.check()} {
 		if err != nil {
 			return c.usage("chat", err)
 		}
+	}
+	if conv == nil {
+		conv = newConversation(state, rf.model, rf.system, time.Now())
 	}
 	conn, err := c.connect(ctx, cf, rf.api, nil)
 	if err != nil {
@@ -54,49 +98,107 @@ func runChat(ctx context.Context, c *cli, args []string) int {
 	}
 	defer conn.close()
 
-	if c.stdinTTY {
-		fmt.Fprintf(c.stderr, "rockstream: chatting with %s. /exit or Ctrl-D leaves; Ctrl-C stops an answer.\n", rf.model)
-	}
-	lines, readErr := readLines(ctx, c.stdin)
-	var history []rockstream.Message
-	for {
-		if c.stdinTTY {
-			io.WriteString(c.stderr, "> ")
+	s := &chatSession{c: c, rf: &rf, fs: fs, stats: stats, conn: conn, conv: conv, state: state}
+	if f, ok := c.stdin.(*os.File); ok && c.stdinTTY {
+		ti, err := newTerminalInput(f, c.stdout, c.stderr, state)
+		if err != nil {
+			return c.fail("chat", err)
 		}
-		var line string
-		select {
-		case <-ctx.Done():
+		s.in = ti
+	} else {
+		s.in = newPipedInput(ctx, c.stdin, interrupts)
+	}
+	defer s.in.close()
+	if c.stdinTTY {
+		fmt.Fprintf(c.stderr, "rockstream: chatting with %s. /help lists commands; /exit or Ctrl-D leaves; Ctrl-C stops an answer.\n", rf.model)
+		if cont {
+			fmt.Fprintf(c.stderr, "rockstream: continuing %s (%d messages).\n", conv.path, len(conv.history))
+		}
+	}
+	return s.loop(ctx, interrupts)
+}
+
+// loop reads messages and answers them until the input ends.
+func (s *chatSession) loop(ctx context.Context, interrupts <-chan os.Signal) int {
+	for {
+		msg, err := s.readMessage()
+		switch {
+		case errors.Is(err, io.EOF):
+			if s.c.stdinTTY {
+				io.WriteString(s.c.stderr, "\n")
+			}
+			return exitOK
+		case errors.Is(err, errInterrupted):
+			io.WriteString(s.c.stderr, "\n")
 			return exitInterrupted
-		case <-interrupts:
-			io.WriteString(c.stderr, "\n")
+		case ctx.Err() != nil:
 			return exitInterrupted
-		case l, ok := <-lines:
-			if !ok {
-				if c.stdinTTY {
-					io.WriteString(c.stderr, "\n")
-				}
-				if err := readErr(); err != nil {
-					return c.fail("chat", err)
-				}
+		case err != nil:
+			return s.c.fail("chat", err)
+		}
+		if strings.TrimSpace(msg) == "" {
+			continue
+		}
+		s.in.remember(msg)
+		if rest, ok := strings.CutPrefix(msg, "//"); ok {
+			msg = "/" + rest // a message that starts with a slash
+		} else if strings.HasPrefix(msg, "/") && !strings.Contains(msg, "\n") {
+			if leave := s.command(msg); leave {
 				return exitOK
 			}
-			line = strings.TrimSpace(l)
-		}
-		switch line {
-		case "":
 			continue
-		case "/exit", "/quit":
-			return exitOK
 		}
-		history = append(history, rockstream.UserText(line))
-		a := c.chatTurn(ctx, conn, rf.request(history), interrupts)
-		io.WriteString(c.stderr, describeOutcome(a.outcome))
-		if stats {
-			io.WriteString(c.stderr, formatStats(a.outcome))
-		}
-		history = remember(history, a)
+		s.turn(ctx, msg, interrupts)
 		if ctx.Err() != nil {
 			return exitInterrupted
+		}
+	}
+}
+
+// readMessage reads one message: a line, or several joined by a trailing
+// backslash.
+func (s *chatSession) readMessage() (string, error) {
+	prompt := s.prompt("> ")
+	var parts []string
+	for {
+		line, err := s.in.readLine(prompt)
+		if err != nil {
+			if errors.Is(err, io.EOF) && len(parts) > 0 {
+				return strings.Join(parts, "\n"), nil
+			}
+			return "", err
+		}
+		if more, ok := strings.CutSuffix(line, `\`); ok {
+			parts = append(parts, more)
+			prompt = s.prompt(". ")
+			continue
+		}
+		parts = append(parts, line)
+		return strings.Join(parts, "\n"), nil
+	}
+}
+
+// prompt is p, bold unless NO_COLOR is set or the terminal is dumb.
+func (s *chatSession) prompt(p string) string {
+	if s.c.getenv("NO_COLOR") != "" || s.c.getenv("TERM") == "dumb" {
+		return p
+	}
+	return "\x1b[1m" + p + "\x1b[0m"
+}
+
+// turn sends msg with the conversation so far and keeps the answer.
+func (s *chatSession) turn(ctx context.Context, msg string, interrupts <-chan os.Signal) {
+	history := append(s.conv.history, rockstream.UserText(msg))
+	a := s.c.chatTurn(ctx, s.conn, s.rf.request(history), interrupts)
+	io.WriteString(s.c.stderr, describeOutcome(a.outcome, a.deltas > 0))
+	if s.stats {
+		io.WriteString(s.c.stderr, formatStats(a.outcome, a.countedUsage))
+	}
+	s.conv.set(remember(history, a), time.Now())
+	s.conv.Model, s.conv.System = s.rf.model, s.rf.system
+	if s.state != "" && len(s.conv.history) > 0 {
+		if _, err := s.conv.save(""); err != nil {
+			fmt.Fprintf(s.c.stderr, "rockstream: could not save the conversation: %v\n", err)
 		}
 	}
 }
@@ -114,7 +216,7 @@ func (c *cli) chatTurn(ctx context.Context, conn *connection, req *rockstream.Re
 		case <-finished:
 		}
 	}()
-	return consume(turn, conn.client.Stream(turn, req), &textPrinter{w: c.stdout}, time.Now(), time.Now)
+	return consume(turn, conn.stream(turn, c, req), newTextPrinter(c.stdout, c.stdoutTTY), time.Now(), time.Now)
 }
 
 // remember updates the conversation after an answer: a finished answer is
@@ -134,32 +236,4 @@ func remember(history []rockstream.Message, a *answer) []rockstream.Message {
 		}
 	}
 	return history[:len(history)-1]
-}
-
-// readLines delivers stdin line by line until EOF or ctx ends. The error,
-// other than EOF, is available once the channel is closed.
-func readLines(ctx context.Context, r io.Reader) (<-chan string, func() error) {
-	lines := make(chan string)
-	var err error
-	go func() {
-		defer close(lines)
-		br := bufio.NewReader(r)
-		for {
-			line, rerr := br.ReadString('\n')
-			if line != "" {
-				select {
-				case lines <- line:
-				case <-ctx.Done():
-					return
-				}
-			}
-			if rerr != nil {
-				if !errors.Is(rerr, io.EOF) {
-					err = rerr
-				}
-				return
-			}
-		}
-	}()
-	return lines, func() error { return err }
 }

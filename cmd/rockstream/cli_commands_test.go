@@ -274,7 +274,8 @@ func TestCount(t *testing.T) {
 		t.Errorf("--json: exit %d, stdout %q (%v); stderr:\n%s", code, stdout, err, stderr)
 	}
 	stdout, stderr, code = invocation{args: []string{"count", "--model", "acme.unknown-v1", "hi"}}.run(t)
-	if code != 1 || stdout != "" || !strings.Contains(stderr, "acme.unknown-v1") {
+	// A model of no known family is refused before anything is sent.
+	if code != 2 || stdout != "" || !strings.Contains(stderr, `unknown model "acme.unknown-v1"`) {
 		t.Errorf("unknown model: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 	}
 }

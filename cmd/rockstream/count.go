@@ -31,7 +31,7 @@ func runCount(ctx context.Context, c *cli, args []string) int {
 	if done {
 		return code
 	}
-	for _, err := range []error{rf.check(), cf.check()} {
+	for _, err := range []error{rf.check(), rf.fit(fs), cf.check()} {
 		if err != nil {
 			return c.usage("count", err)
 		}
@@ -52,7 +52,10 @@ func runCount(ctx context.Context, c *cli, args []string) int {
 	}
 	defer conn.close()
 	req := rf.request([]rockstream.Message{rockstream.UserText(prompt)})
-	n, err := conn.client.CountTokens(ctx, req)
+	callCtx, cancel := conn.bounded(ctx)
+	defer cancel()
+	n, err := conn.client.CountTokens(callCtx, req)
+	err = conn.explain(callCtx, err)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted

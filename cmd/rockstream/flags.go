@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/backend/builtin"
@@ -30,7 +31,7 @@ type requestFlags struct {
 
 func (f *requestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.model, "model", defaultModel, "model ID, inference-profile ID or ARN")
-	fs.IntVar(&f.maxTokens, "max-tokens", defaultMaxTokens, "most tokens to generate")
+	fs.IntVar(&f.maxTokens, "max-tokens", defaultMaxTokens, "most tokens to generate; unset, lowered to what the model takes")
 	fs.Float64Var(&f.temperature, "temperature", 0, "sampling temperature")
 	fs.Var(&f.topP, "top-p", "nucleus sampling `probability` (default: the model's)")
 	fs.StringVar(&f.system, "system", "", "system prompt")
@@ -83,6 +84,9 @@ type connectFlags struct {
 	endpointURL string
 	local       bool
 	pace        string
+	// timeout bounds the wait for the first byte of an answer (or of a
+	// count or model list); connectTimeout the wait for a connection.
+	timeout, connectTimeout time.Duration
 }
 
 // register adds the connection flags; withPace adds --pace, which only
@@ -92,12 +96,17 @@ func (f *connectFlags) register(fs *flag.FlagSet, withPace bool) {
 	fs.StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE, else default)")
 	fs.StringVar(&f.endpointURL, "endpoint-url", "", "Bedrock Runtime endpoint `URL`, e.g. a rockstream serve")
 	fs.BoolVar(&f.local, "local", false, "answer from the local runtime's builtin model, even with AWS credentials")
+	fs.DurationVar(&f.timeout, "timeout", defaultFirstByte, "give up when the answer has not started after this `duration`")
+	fs.DurationVar(&f.connectTimeout, "connect-timeout", defaultConnectTimeout, "give up connecting to the endpoint after this `duration`")
 	if withPace {
 		fs.StringVar(&f.pace, "pace", "", "local runtime pace, e.g. ttft=300ms,tps=40 (sent as X-Rockstream-Pace)")
 	}
 }
 
 func (f *connectFlags) check() error {
+	if f.timeout <= 0 || f.connectTimeout <= 0 {
+		return usageErrorf("--timeout and --connect-timeout must be positive durations, e.g. 30s")
+	}
 	if f.local && f.endpointURL != "" {
 		return usageErrorf("--local and --endpoint-url exclude each other")
 	}

@@ -16,6 +16,9 @@ type usageJSON struct {
 	OutputTokens          int `json:"output_tokens"`
 	CacheReadInputTokens  int `json:"cache_read_input_tokens,omitempty"`
 	CacheWriteInputTokens int `json:"cache_write_input_tokens,omitempty"`
+	// OutputTokensCounted is true when the stream ended before the
+	// server's usage and output_tokens is the deltas rockstream counted.
+	OutputTokensCounted bool `json:"output_tokens_counted,omitempty"`
 }
 
 type metricsJSON struct {
@@ -61,7 +64,8 @@ func outcomeJSON(o rockstream.Outcome) outcomeLineJSON {
 }
 
 func toUsageJSON(u rockstream.Usage) usageJSON {
-	return usageJSON{u.InputTokens, u.OutputTokens, u.CacheReadInputTokens, u.CacheWriteInputTokens}
+	return usageJSON{InputTokens: u.InputTokens, OutputTokens: u.OutputTokens,
+		CacheReadInputTokens: u.CacheReadInputTokens, CacheWriteInputTokens: u.CacheWriteInputTokens}
 }
 
 func toMetricsJSON(m rockstream.Metrics) metricsJSON {

@@ -9,15 +9,30 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 )
 
-// main wires the process to run. SIGTERM cancels ctx; SIGINT (Ctrl-C) is
-// handled per command by run, because chat stops only the answer in
-// progress while the other commands end.
+// exitTerminated is the exit code after SIGTERM, 128 + 15 as shells report.
+const exitTerminated = 143
+
+// main wires the process to run. SIGTERM cancels ctx and makes the exit
+// code 143; SIGINT (Ctrl-C) is handled per command by run, because chat
+// stops only the answer in progress while the other commands end.
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	terms := make(chan os.Signal, 1)
+	signal.Notify(terms, syscall.SIGTERM)
+	var terminated atomic.Bool
+	go func() {
+		<-terms
+		terminated.Store(true)
+		cancel()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	signal.Stop(terms)
+	if terminated.Load() {
+		code = exitTerminated
+	}
 	os.Exit(code)
 }

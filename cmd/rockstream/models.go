@@ -39,7 +39,10 @@ func runModels(ctx context.Context, c *cli, args []string) int {
 		return c.fail("models", err)
 	}
 	defer conn.close()
-	models, err := conn.client.ListModels(ctx)
+	callCtx, cancel := conn.bounded(ctx)
+	defer cancel()
+	models, err := conn.client.ListModels(callCtx)
+	err = conn.explain(callCtx, err)
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted

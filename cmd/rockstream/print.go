@@ -20,6 +20,19 @@ type printer interface {
 type textPrinter struct {
 	w    io.Writer
 	last byte
+	// controls, when set, removes terminal control sequences from the
+	// text: stdout is a terminal, and a model's answer must not drive it.
+	controls *controlFilter
+}
+
+// newTextPrinter prints to w, filtering control sequences when w is a
+// terminal.
+func newTextPrinter(w io.Writer, terminal bool) *textPrinter {
+	p := &textPrinter{w: w}
+	if terminal {
+		p.controls = &controlFilter{}
+	}
+	return p
 }
 
 func (p *textPrinter) event(ev rockstream.Event) error {
@@ -27,8 +40,14 @@ func (p *textPrinter) event(ev rockstream.Event) error {
 	if !ok || d.Text == "" {
 		return nil
 	}
-	p.last = d.Text[len(d.Text)-1]
-	_, err := io.WriteString(p.w, d.Text)
+	text := d.Text
+	if p.controls != nil {
+		if text = p.controls.filter(text); text == "" {
+			return nil
+		}
+	}
+	p.last = text[len(text)-1]
+	_, err := io.WriteString(p.w, text)
 	return err
 }
 
@@ -49,6 +68,8 @@ func (p *textPrinter) endLine() error {
 type jsonPrinter struct {
 	w   io.Writer
 	enc *json.Encoder
+	// countedUsage marks the outcome's output tokens as counted here.
+	countedUsage bool
 }
 
 func newJSONPrinter(w io.Writer) *jsonPrinter {
@@ -66,7 +87,11 @@ func (p *jsonPrinter) event(ev rockstream.Event) error {
 	return err
 }
 
-func (p *jsonPrinter) outcome(o rockstream.Outcome) error { return p.enc.Encode(outcomeJSON(o)) }
+func (p *jsonPrinter) outcome(o rockstream.Outcome) error {
+	line := outcomeJSON(o)
+	line.Usage.OutputTokensCounted = p.countedUsage
+	return p.enc.Encode(line)
+}
 
 // rawPrinter writes the model's own chunk JSON, one per line, as the
 // client receives it; the neutral events are not printed.

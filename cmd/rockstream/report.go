@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rockstream/rockstream"
@@ -39,6 +40,8 @@ func describeError(err error) string {
 	var b strings.Builder
 	b.WriteString("rockstream: " + oneLine(re.Error()) + "\n")
 	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		b.WriteString("rockstream: nothing is listening at that address: start the server (rockstream serve) or check --endpoint-url.\n")
 	case re.Retryable && re.RetryAfter > 0:
 		fmt.Fprintf(&b, "rockstream: this is temporary; try again in %s.\n", re.RetryAfter.Round(time.Second))
 	case re.Retryable:
@@ -53,10 +56,13 @@ func oneLine(s string) string {
 }
 
 // describeOutcome is what stderr says about how an answer ended, or ""
-// when it simply finished.
-func describeOutcome(o rockstream.Outcome) string {
+// when it simply finished. printed says whether any of it was printed.
+func describeOutcome(o rockstream.Outcome, printed bool) string {
 	switch o.Kind {
 	case rockstream.Cancelled:
+		if !printed {
+			return "rockstream: interrupted before the answer began.\n"
+		}
 		return "rockstream: interrupted; the answer above is incomplete.\n"
 	case rockstream.Failed:
 		return describeError(o.Err)
@@ -70,7 +76,7 @@ func describeOutcome(o rockstream.Outcome) string {
 
 // formatStats is the --stats block: time to first token, output speed,
 // tokens, total latency and request ID.
-func formatStats(o rockstream.Outcome) string {
+func formatStats(o rockstream.Outcome, counted bool) string {
 	var b strings.Builder
 	line := func(k, v string) { fmt.Fprintf(&b, "rockstream: %-20s %s\n", k+":", v) }
 	if o.TimeToFirstToken > 0 {
@@ -80,7 +86,11 @@ func formatStats(o rockstream.Outcome) string {
 	}
 	line("output speed", tokensPerSecond(o))
 	line("input tokens", fmt.Sprint(o.Usage.InputTokens))
-	line("output tokens", fmt.Sprint(o.Usage.OutputTokens))
+	if counted {
+		line("output tokens", fmt.Sprintf("%d (counted here: the stream ended before the server's usage)", o.Usage.OutputTokens))
+	} else {
+		line("output tokens", fmt.Sprint(o.Usage.OutputTokens))
+	}
 	line("total latency", round(o.Latency).String())
 	id := o.RequestID
 	if id == "" {

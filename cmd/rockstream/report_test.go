@@ -63,17 +63,19 @@ func TestDescribeError(t *testing.T) {
 func TestDescribeOutcome(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		o    rockstream.Outcome
-		want string
+		o       rockstream.Outcome
+		printed bool
+		want    string
 	}{
-		{rockstream.Outcome{Kind: rockstream.Complete}, ""},
-		{rockstream.Outcome{Kind: rockstream.Truncated, StopReason: rockstream.StopSequenceHit}, ""},
-		{rockstream.Outcome{Kind: rockstream.Truncated, StopReason: rockstream.StopMaxTokens}, "--max-tokens"},
-		{rockstream.Outcome{Kind: rockstream.Cancelled, Err: context.Canceled}, "interrupted"},
-		{rockstream.Outcome{Kind: rockstream.Failed, Err: rockstream.BedrockError("AccessDeniedException", "no access")}, "AccessDeniedException: no access"},
+		{rockstream.Outcome{Kind: rockstream.Complete}, true, ""},
+		{rockstream.Outcome{Kind: rockstream.Truncated, StopReason: rockstream.StopSequenceHit}, true, ""},
+		{rockstream.Outcome{Kind: rockstream.Truncated, StopReason: rockstream.StopMaxTokens}, true, "--max-tokens"},
+		{rockstream.Outcome{Kind: rockstream.Cancelled, Err: context.Canceled}, true, "interrupted; the answer above is incomplete"},
+		{rockstream.Outcome{Kind: rockstream.Cancelled, Err: context.Canceled}, false, "interrupted before the answer began"},
+		{rockstream.Outcome{Kind: rockstream.Failed, Err: rockstream.BedrockError("AccessDeniedException", "no access")}, false, "AccessDeniedException: no access"},
 	}
 	for _, tt := range tests {
-		got := describeOutcome(tt.o)
+		got := describeOutcome(tt.o, tt.printed)
 		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 			t.Errorf("describeOutcome(%s/%s) = %q, want it to contain %q", tt.o.Kind, tt.o.StopReason, got, tt.want)
 		}
@@ -86,7 +88,7 @@ func TestFormatStats(t *testing.T) {
 		Kind: rockstream.Complete, Usage: rockstream.Usage{InputTokens: 21, OutputTokens: 100},
 		TimeToFirstToken: 500 * time.Millisecond, Latency: 2500 * time.Millisecond, RequestID: "req-7",
 	}
-	got := formatStats(o)
+	got := formatStats(o, false)
 	for _, want := range []string{
 		"time to first token: 500ms", "output speed:        50.0 tokens/s", "input tokens:        21",
 		"output tokens:       100", "total latency:       2.5s", "request ID:          req-7",
@@ -95,8 +97,12 @@ func TestFormatStats(t *testing.T) {
 			t.Errorf("stats lack %q:\n%s", want, got)
 		}
 	}
-	empty := formatStats(rockstream.Outcome{Kind: rockstream.Failed})
+	empty := formatStats(rockstream.Outcome{Kind: rockstream.Failed}, false)
 	if !strings.Contains(empty, "time to first token: -") || !strings.Contains(empty, "output speed:        -") {
 		t.Errorf("stats without tokens:\n%s", empty)
+	}
+	counted := formatStats(rockstream.Outcome{Kind: rockstream.Cancelled, Usage: rockstream.Usage{OutputTokens: 90}}, true)
+	if !strings.Contains(counted, "output tokens:       90 (counted here") {
+		t.Errorf("stats with counted tokens:\n%s", counted)
 	}
 }

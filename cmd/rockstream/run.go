@@ -18,6 +18,11 @@ type cli struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	stdinTTY       bool
+	// stderrTTY decides whether to show progress notes (a slow start).
+	stderrTTY bool
+	// stdoutTTY decides whether model text is filtered of terminal
+	// control sequences.
+	stdoutTTY bool
 }
 
 // command is a subcommand: rockstream <name> [flags] [args].
@@ -39,6 +44,7 @@ func commands() []command {
 		{name: "count", summary: "count a prompt's input tokens without running it (CountTokens)", run: runCount},
 		{name: "serve", summary: "run the local Bedrock Runtime and gateway (builtin, bedrock, openai or replay backend) until Ctrl-C", run: runServe},
 		{name: "bench", summary: "measure time to first token, token gaps, throughput and fidelity under load", run: runBench},
+		{name: "completion", summary: "print a shell completion script: completion bash|zsh|fish", run: runCompletion},
 	}
 }
 
@@ -47,7 +53,16 @@ func commands() []command {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{
 		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
-		stdinTTY: isTerminal(stdin),
+		stdinTTY: isTerminal(stdin), stderrTTY: isTerminal(stderr), stdoutTTY: isTerminal(stdout),
+	}
+	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
+		io.WriteString(stdout, versionLine())
+		return exitOK
+	}
+	if name := suggestCommand(args); name != "" {
+		fmt.Fprintf(stderr, "rockstream: unknown command %q; did you mean %q?\n"+
+			"rockstream: to send it to the model as a prompt, run: rockstream -- %s\n", args[0], name, args[0])
+		return exitUsage
 	}
 	cmd, rest := pickCommand(args)
 	if !cmd.ownsInterrupt {
@@ -61,6 +76,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // pickCommand returns the subcommand args[0] names, or the default one with
 // all of args. "help [command]" is that command's -h.
 func pickCommand(args []string) (command, []string) {
+	if len(args) > 0 && (args[0] == "-c" || args[0] == "--continue") {
+		cmd, _ := pickCommand([]string{"chat"})
+		return cmd, append([]string{"--continue"}, args[1:]...)
+	}
 	if len(args) > 0 && args[0] == "help" {
 		cmd, _ := pickCommand(args[1:])
 		return cmd, []string{"-h"}
@@ -140,7 +159,8 @@ const answerExits = "" +
 	"  0    the answer finished (or stopped at --max-tokens or a stop sequence)\n" +
 	"  1    the request or the stream failed\n" +
 	"  2    bad flags or arguments\n" +
-	"  130  Ctrl-C (SIGINT) stopped an answer; what was printed is kept\n"
+	"  130  Ctrl-C (SIGINT) stopped an answer; what was printed is kept\n" +
+	"  143  SIGTERM stopped it\n"
 
 // helpText assembles -h output: usage lines, description, the flags with
 // their environment variables, and the exit codes of a command that
@@ -168,7 +188,8 @@ func commandList() string {
 	var b strings.Builder
 	b.WriteString("Commands:\n")
 	for _, cmd := range commands() {
-		fmt.Fprintf(&b, "  %-8s %s\n", cmd.name, cmd.summary)
+		fmt.Fprintf(&b, "  %-10s %s\n", cmd.name, cmd.summary)
 	}
+	b.WriteString("\nrockstream --version prints the version and the commit it was built from.\n")
 	return b.String()
 }

@@ -39,7 +39,7 @@ func runStream(ctx context.Context, c *cli, args []string) int {
 	if done {
 		return code
 	}
-	for _, err := range []error{rf.check(), cf.check(), of.check(rf.api)} {
+	for _, err := range []error{rf.check(), rf.fit(fs), cf.check(), of.check(rf.api)} {
 		if err != nil {
 			return c.usage("stream", err)
 		}
@@ -56,7 +56,7 @@ func runStream(ctx context.Context, c *cli, args []string) int {
 		return c.fail("stream", err)
 	}
 
-	var p printer = &textPrinter{w: c.stdout}
+	var p printer = newTextPrinter(c.stdout, c.stdoutTTY)
 	var onChunk func([]byte)
 	switch {
 	case of.json:
@@ -76,16 +76,16 @@ func runStream(ctx context.Context, c *cli, args []string) int {
 	defer conn.close()
 
 	req := rf.request([]rockstream.Message{rockstream.UserText(prompt)})
-	a := consume(ctx, conn.client.Stream(ctx, req), p, time.Now(), time.Now)
-	return c.report(a.outcome, of.stats)
+	a := consume(ctx, conn.stream(ctx, c, req), p, time.Now(), time.Now)
+	return c.report(a, of.stats)
 }
 
 // report tells stderr how an answer ended (and its --stats) and returns
 // the exit code.
-func (c *cli) report(o rockstream.Outcome, stats bool) int {
-	io.WriteString(c.stderr, describeOutcome(o))
+func (c *cli) report(a *answer, stats bool) int {
+	io.WriteString(c.stderr, describeOutcome(a.outcome, a.deltas > 0))
 	if stats {
-		io.WriteString(c.stderr, formatStats(o))
+		io.WriteString(c.stderr, formatStats(a.outcome, a.countedUsage))
 	}
-	return exitCode(o.Kind)
+	return exitCode(a.outcome.Kind)
 }

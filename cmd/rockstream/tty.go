@@ -1,14 +1,14 @@
 package main
 
-import "os"
+import (
+	"os"
 
-// isTerminal reports whether f is an interactive terminal (a character
-// device), checked once per process by run.
+	"golang.org/x/term"
+)
+
+// isTerminal reports whether f is an interactive terminal, checked once per
+// process by run. A character device is not enough: /dev/null is one too.
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := file.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(file.Fd()))
 }
