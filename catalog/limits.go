@@ -1,6 +1,10 @@
 package catalog
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/rockstream/rockstream/modelid"
+)
 
 // Limits are the ranges a model family's InvokeModel body accepts, so a
 // client can choose defaults that fit and refuse an out-of-range value
@@ -59,13 +63,11 @@ func FamilyLimits(family, modelID string) (Limits, bool) {
 	return l, true
 }
 
-// baseID strips an ARN to its resource and a profile ID to its model ID.
+// baseID is the foundation model an ID, profile ID or ARN names, or the
+// ID itself when it names none.
 func baseID(id string) string {
-	if stripped, kind := stripARN(id); kind != arnOther {
-		id = stripped
-	}
-	if _, model, ok := cutGeography(id); ok {
-		return model
+	if p, err := modelid.Parse(id); err == nil && p.Model != "" {
+		return p.Model
 	}
 	return id
 }

@@ -31,7 +31,9 @@ func main() {
 	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	signal.Stop(terms)
-	if terminated.Load() {
+	// serve's graceful stop on SIGTERM is its normal end (exit 0, as its
+	// help says); any other command was cut short.
+	if terminated.Load() && !(code == exitOK && len(os.Args) > 1 && os.Args[1] == "serve") {
 		code = exitTerminated
 	}
 	os.Exit(code)
