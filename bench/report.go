@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"time"
 
@@ -130,22 +131,24 @@ func sum(ds []time.Duration) time.Duration {
 	return t
 }
 
-// WriteText prints the report for people.
+// WriteText prints the report for people: times in milliseconds and
+// rates in tokens per second, each column with the same decimals, errors
+// by class in name order.
 func (r *Report) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "streams %d (completed %d, failed %d) in %v; %d tokens, %.0f tokens/s in total\n",
-		r.Streams, r.Completed, r.Failed, r.Elapsed.Round(time.Millisecond), r.Tokens, r.TotalTokensPerSecond)
-	for class, n := range r.Errors {
-		fmt.Fprintf(w, "  errors %-14s %d\n", class, n)
+	fmt.Fprintf(w, "streams %d (completed %d, failed %d) in %.2f s; %d tokens, %.1f tokens/s in total\n",
+		r.Streams, r.Completed, r.Failed, r.Elapsed.Seconds(), r.Tokens, r.TotalTokensPerSecond)
+	for _, class := range slices.Sorted(maps.Keys(r.Errors)) {
+		fmt.Fprintf(w, "  errors %-14s %d\n", class, r.Errors[class])
 	}
-	fmt.Fprintf(w, "%-22s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "max")
+	fmt.Fprintf(w, "%-24s %10s %10s %10s %10s\n", "", "p50", "p90", "p99", "max")
 	row := func(name string, d Distribution) {
-		fmt.Fprintf(w, "%-22s %10v %10v %10v %10v\n", name, dur(d.P50), dur(d.P90), dur(d.P99), dur(d.Max))
+		fmt.Fprintf(w, "%-24s %10.2f %10.2f %10.2f %10.2f\n", name+" (ms)", ms(d.P50), ms(d.P90), ms(d.P99), ms(d.Max))
 	}
 	row("time to first token", r.TimeToFirstToken)
 	row("inter-token gap", r.InterTokenGap)
 	row("latency", r.Latency)
 	d := r.StreamTokensPerSecond
-	fmt.Fprintf(w, "%-22s %10.1f %10.1f %10.1f %10.1f\n", "tokens/s per stream", d.P50, d.P90, d.P99, d.Max)
+	fmt.Fprintf(w, "%-24s %10.1f %10.1f %10.1f %10.1f\n", "tokens/s per stream", d.P50, d.P90, d.P99, d.Max)
 	fmt.Fprintf(w, "stalls %d\n", r.Stalls)
 	if f := r.Fidelity; f != nil {
 		fmt.Fprintf(w, "fidelity %.2f%% (%d of %d streams exact; lost %d, duplicated %d, reordered %d)\n",
@@ -153,13 +156,6 @@ func (r *Report) WriteText(w io.Writer) {
 	}
 }
 
-func dur(ns float64) time.Duration {
-	d := time.Duration(ns)
-	switch {
-	case d >= time.Second:
-		return d.Round(time.Millisecond)
-	case d >= time.Millisecond:
-		return d.Round(10 * time.Microsecond)
-	}
-	return d.Round(100 * time.Nanosecond)
-}
+// ms is a duration in nanoseconds as milliseconds.
+func ms(ns float64) float64 { return ns / float64(time.Millisecond) }
+

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -135,5 +136,44 @@ func TestQuantileNearestRank(t *testing.T) {
 	}
 	if q := quantile([]float64{7}, 0.9); q != 7 {
 		t.Errorf("single = %v", q)
+	}
+}
+
+// Every time in the text report is milliseconds with two decimals and
+// every rate has one, so columns line up and read alike.
+func TestReportTextUnits(t *testing.T) {
+	r := &Report{Streams: 2, Completed: 1, Failed: 1, Elapsed: 1500 * time.Millisecond,
+		Errors:           map[string]int{"throttling": 1, "auth": 2},
+		TimeToFirstToken: Distribution{P50: 850e3, P90: 12.345e6, P99: 1.5e9, Max: 2e9},
+		InterTokenGap:    Distribution{P50: 0, P90: 1e3, P99: 1e6, Max: 3e6},
+		Latency:          Distribution{P50: 1e9, P90: 2e9, P99: 3e9, Max: 4e9}}
+	var buf bytes.Buffer
+	r.WriteText(&buf)
+	text := buf.String()
+	cell := regexp.MustCompile(`^\d+\.\d{2}$`)
+	rows := 0
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.Contains(line, "(ms)") {
+			continue
+		}
+		rows++
+		f := strings.Fields(line)
+		for _, c := range f[len(f)-4:] {
+			if !cell.MatchString(c) {
+				t.Errorf("cell %q in %q is not milliseconds with two decimals", c, line)
+			}
+		}
+	}
+	if rows != 3 {
+		t.Errorf("%d time rows, want 3:\n%s", rows, text)
+	}
+	if !strings.Contains(text, "time to first token (ms)       0.85      12.35    1500.00    2000.00") {
+		t.Errorf("time to first token row:\n%s", text)
+	}
+	if strings.Index(text, "errors auth") > strings.Index(text, "errors throttling") {
+		t.Errorf("errors not in class order:\n%s", text)
+	}
+	if !strings.Contains(text, "in 1.50 s;") {
+		t.Errorf("elapsed:\n%s", text)
 	}
 }
