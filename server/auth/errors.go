@@ -73,7 +73,7 @@ func errUnverifiedBodyTimeout(d time.Duration) *rockstream.Error {
 
 // errReadBody leaves the Go error out of the message: it is the server's
 // detail, not the client's.
-func errReadBody(error) *rockstream.Error {
+func errReadBody() *rockstream.Error {
 	return rockstream.Validationf("Could not read the request body.")
 }
 

@@ -103,7 +103,7 @@ func (v *Verifier) readUnverifiedBody(w http.ResponseWriter, r *http.Request) ([
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return nil, errUnverifiedBodyTimeout(v.unverifiedTimeout)
 	case err != nil:
-		return nil, errReadBody(err)
+		return nil, errReadBody()
 	case int64(len(body)) > v.maxUnverified:
 		return nil, errUnverifiedBodyTooLarge(v.maxUnverified)
 	}

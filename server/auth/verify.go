@@ -82,8 +82,8 @@ func (v *Verifier) Middleware(next http.Handler) http.Handler {
 		id, err := v.verify(w, r)
 		if err != nil {
 			// Whatever of the body is unread stays unread: net/http would
-			// otherwise wait for up to 256 KiB of it before answering, as
-			// long as a client cared to take to send it.
+			// otherwise wait, with no time limit, for up to 256 KiB of it
+			// before answering.
 			_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 			r, _ = wire.EnsureRequestID(w, r)
 			wire.WriteError(w, err)
