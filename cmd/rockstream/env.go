@@ -39,6 +39,8 @@ var settings = []setting{
 	{"auth", "ROCKSTREAM_AUTH"},
 	{"keys-file", "ROCKSTREAM_KEYS_FILE"},
 	{"insecure", "ROCKSTREAM_INSECURE"},
+	{"auth-unverified-body-max", "ROCKSTREAM_AUTH_UNVERIFIED_BODY_MAX"},
+	{"auth-unverified-body-timeout", "ROCKSTREAM_AUTH_UNVERIFIED_BODY_TIMEOUT"},
 	{"rules", "ROCKSTREAM_RULES"},
 	{"script", "ROCKSTREAM_SCRIPT"},
 	{"routes", "ROCKSTREAM_ROUTES"},

@@ -55,6 +55,10 @@ With --auth any (the default) any well-formed SigV4 signature or Bedrock API
 key is accepted, so the server listens on loopback only unless --insecure is
 given. --auth strict accepts only the keys in --keys-file:
   {"accessKeys":[{"accessKeyId":"…","secretAccessKey":"…"}],"apiKeys":["…"]}
+and checks each signature before reading the body when X-Amz-Content-Sha256
+carries the body's hash (the JavaScript SDKs); otherwise (the Go SDK, boto3)
+it reads at most --auth-unverified-body-max bytes within
+--auth-unverified-body-timeout to hash it. UNSIGNED-PAYLOAD is refused.
 The gateway endpoints take the keys of --api-key and the file's apiKeys
 (Authorization: Bearer or x-api-key), and require one on any address beyond
 loopback.
@@ -77,6 +81,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	authMode := fs.String("auth", string(auth.ModeAny), "Bedrock Runtime authentication: any (every well-formed credential) or strict (only --keys-file's keys)")
 	keysFile := fs.String("keys-file", "", "JSON `file` of the access keys and API keys the server accepts")
 	insecure := fs.Bool("insecure", false, "allow --auth any on an address other than loopback")
+	unverifiedMax := fs.Int64("auth-unverified-body-max", auth.DefaultMaxUnverifiedBodyBytes, "with --auth strict, most `bytes` of a body read before its signature is checked (clients that sign without X-Amz-Content-Sha256: the Go SDK, boto3); larger bodies are refused")
+	unverifiedTimeout := fs.Duration("auth-unverified-body-timeout", auth.DefaultUnverifiedBodyTimeout, "with --auth strict, longest `time` spent reading such a body")
 	var apiKeys stringList
 	fs.Var(&apiKeys, "api-key", "`key` the gateway endpoints accept (repeatable)")
 	var testKeys stringList
@@ -98,7 +104,10 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.usage("serve", usageErrorf("--auth must be any or strict, not %q", *authMode))
 	}
-	authCfg := auth.Config{Mode: mode}
+	if *unverifiedMax <= 0 || *unverifiedTimeout <= 0 {
+		return c.usage("serve", usageErrorf("--auth-unverified-body-max and --auth-unverified-body-timeout must be positive"))
+	}
+	authCfg := auth.Config{Mode: mode, MaxUnverifiedBodyBytes: *unverifiedMax, UnverifiedBodyTimeout: *unverifiedTimeout}
 	if *keysFile != "" {
 		if err := authCfg.LoadFile(*keysFile); err != nil {
 			return c.fail("serve", err)

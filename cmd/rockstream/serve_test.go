@@ -45,3 +45,15 @@ func TestTestHeaderKeysFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestServeUnverifiedBodyFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--auth-unverified-body-max", "0"},
+		{"--auth-unverified-body-timeout", "-1s"},
+	} {
+		_, stderr, code := invocation{args: append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)}.run(t)
+		if code != 2 || !strings.Contains(stderr, "must be positive") {
+			t.Errorf("%v: exit %d, stderr:\n%s", args, code, stderr)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package auth
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"testing"
 	"time"
 )
@@ -24,10 +27,14 @@ func TestSignHTTP2MatchesSigner(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := strict(t)
-			hash, err := v.payloadHash(r)
-			if err != nil {
-				t.Fatal(err)
+			hash := r.Header.Get(contentSHA256Name)
+			if hash == "" {
+				body, err := io.ReadAll(r.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := sha256.Sum256(body)
+				hash = hex.EncodeToString(sum[:])
 			}
 			at, _ := amzDate(r)
 			if got := signHTTP2(r, p.sigV4, testKey.SecretAccessKey, hash, at); got != p.sigV4.Signature {

@@ -24,6 +24,14 @@ const (
 	ModeStrict Mode = "strict"
 )
 
+// Defaults for the bytes and time strict mode spends on a body it has not
+// yet authenticated: enough for a long text conversation from a client
+// on a slow link, small enough that idle clients cannot hold much memory.
+const (
+	DefaultMaxUnverifiedBodyBytes = 4 << 20
+	DefaultUnverifiedBodyTimeout  = 10 * time.Second
+)
+
 // ParseMode reads a mode name; the empty string is ModeAny.
 func ParseMode(s string) (Mode, error) {
 	switch Mode(s) {
@@ -49,9 +57,15 @@ type Config struct {
 	AccessKeys []AccessKey
 	// APIKeys are the Bedrock API keys (bearer tokens) strict mode accepts.
 	APIKeys []string
-	// MaxBodyBytes bounds the body strict mode reads to hash it; zero means
-	// 26,000,000 (a little over InvokeModel's limit).
-	MaxBodyBytes int64
+	// MaxUnverifiedBodyBytes bounds the body strict mode reads before the
+	// signature is checked, which it must do to hash a body whose hash is
+	// not sent in X-Amz-Content-Sha256 (the Go SDK and boto3 send none);
+	// zero means DefaultMaxUnverifiedBodyBytes. A body with the header is
+	// never read before the signature is checked, so this does not bound it.
+	MaxUnverifiedBodyBytes int64
+	// UnverifiedBodyTimeout bounds the time spent reading such a body;
+	// zero means DefaultUnverifiedBodyTimeout.
+	UnverifiedBodyTimeout time.Duration
 	// Now is the clock for the signature window; nil means time.Now.
 	Now func() time.Time
 }

@@ -129,3 +129,18 @@ func isHex64(s string) bool {
 	}
 	return true
 }
+
+// isRegion reports whether s has a region name's form (us-east-1,
+// us-gov-west-1): lowercase letters, digits and dashes.
+func isRegion(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}

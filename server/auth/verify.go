@@ -1,14 +1,10 @@
 package auth
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,7 +14,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/server/internal/wire"
 )
 
@@ -30,20 +25,19 @@ const SigningName = "bedrock"
 const ClockSkew = 15 * time.Minute
 
 const (
-	amzDateFormat     = "20060102T150405Z"
-	defaultMaxBody    = 26_000_000
-	unsignedPayload   = "UNSIGNED-PAYLOAD"
-	contentSHA256Name = "X-Amz-Content-Sha256"
+	amzDateFormat   = "20060102T150405Z"
+	scopeDateFormat = "20060102"
 )
 
 // Verifier authenticates requests under one Config.
 type Verifier struct {
-	mode    Mode
-	secrets map[string]string
-	apiKeys [][]byte
-	maxBody int64
-	now     func() time.Time
-	signer  *v4.Signer
+	mode              Mode
+	secrets           map[string]string
+	apiKeys           [][]byte
+	maxUnverified     int64
+	unverifiedTimeout time.Duration
+	now               func() time.Time
+	signer            *v4.Signer
 }
 
 // New returns a Verifier for c. Strict mode without any key is an error:
@@ -56,15 +50,21 @@ func New(c Config) (*Verifier, error) {
 	if mode == ModeStrict && len(c.AccessKeys) == 0 && len(c.APIKeys) == 0 {
 		return nil, errors.New("auth: strict mode needs at least one access key or API key")
 	}
-	v := &Verifier{mode: mode, secrets: map[string]string{}, maxBody: c.MaxBodyBytes, now: c.Now, signer: v4.NewSigner()}
+	v := &Verifier{
+		mode: mode, secrets: map[string]string{}, now: c.Now, signer: v4.NewSigner(),
+		maxUnverified: c.MaxUnverifiedBodyBytes, unverifiedTimeout: c.UnverifiedBodyTimeout,
+	}
 	for _, k := range c.AccessKeys {
 		v.secrets[k.AccessKeyID] = k.SecretAccessKey
 	}
 	for _, k := range c.APIKeys {
 		v.apiKeys = append(v.apiKeys, []byte(k))
 	}
-	if v.maxBody <= 0 {
-		v.maxBody = defaultMaxBody
+	if v.maxUnverified <= 0 {
+		v.maxUnverified = DefaultMaxUnverifiedBodyBytes
+	}
+	if v.unverifiedTimeout <= 0 {
+		v.unverifiedTimeout = DefaultUnverifiedBodyTimeout
 	}
 	if v.now == nil {
 		v.now = time.Now
@@ -79,8 +79,12 @@ func (v *Verifier) Mode() Mode { return v.mode }
 // the others to next.
 func (v *Verifier) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := v.verify(r)
+		id, err := v.verify(w, r)
 		if err != nil {
+			// Whatever of the body is unread stays unread: net/http would
+			// otherwise wait, with no time limit, for up to 256 KiB of it
+			// before answering.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 			r, _ = wire.EnsureRequestID(w, r)
 			wire.WriteError(w, err)
 			return
@@ -92,16 +96,20 @@ func (v *Verifier) Middleware(next http.Handler) http.Handler {
 	})
 }
 
-// Verify checks r's credentials. In strict mode it may read the body to
-// hash it; r.Body is replaced so the handler still reads all of it.
+// Verify checks r's credentials. In strict mode r.Body may be replaced:
+// by the body it read to hash, or by a reader whose end is an error when
+// the body is not the one the client signed. Act on the body only after
+// reading it to the end.
 func (v *Verifier) Verify(r *http.Request) error {
-	_, err := v.verify(r)
+	_, err := v.verify(nil, r)
 	return err
 }
 
 // verify checks r's credentials and, in strict mode, returns the identity
 // they proved; in mode any nothing is proved and the identity is empty.
-func (v *Verifier) verify(r *http.Request) (Identity, error) {
+// w, when not nil, lets a body read before the signature is checked have
+// a deadline.
+func (v *Verifier) verify(w http.ResponseWriter, r *http.Request) (Identity, error) {
 	p, err := parseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
 		return Identity{}, err
@@ -120,7 +128,7 @@ func (v *Verifier) verify(r *http.Request) (Identity, error) {
 		}
 		return Identity{Key: p.bearer}, nil
 	}
-	if err := v.verifySigV4(r, p.sigV4); err != nil {
+	if err := v.verifySigV4(w, r, p.sigV4); err != nil {
 		return Identity{}, err
 	}
 	return Identity{Key: p.sigV4.AccessKeyID, SignedHeaders: p.sigV4.SignedHeaders}, nil
@@ -150,7 +158,10 @@ func amzDate(r *http.Request) (time.Time, error) {
 	return t, nil
 }
 
-func (v *Verifier) verifySigV4(r *http.Request, c *credential) error {
+// verifySigV4 checks a SigV4 signature. Everything the headers alone can
+// refuse (unknown key, wrong service or region form, scope date, clock) is
+// refused before any of the body is read; see payloadHash for the body.
+func (v *Verifier) verifySigV4(w http.ResponseWriter, r *http.Request, c *credential) error {
 	secret, ok := v.secrets[c.AccessKeyID]
 	if !ok {
 		return errUnknownKey()
@@ -158,25 +169,34 @@ func (v *Verifier) verifySigV4(r *http.Request, c *credential) error {
 	if c.Service != SigningName {
 		return errScope()
 	}
+	if !isRegion(c.Region) {
+		return errRegion(r.Header.Get("Authorization"))
+	}
 	signedAt, err := amzDate(r)
 	if err != nil {
 		return err
 	}
+	if c.Date != signedAt.Format(scopeDateFormat) {
+		return errScopeDate(c.Date, signedAt.Format(amzDateFormat))
+	}
 	if err := v.checkClock(signedAt); err != nil {
 		return err
 	}
-	hash, err := v.payloadHash(r)
+	p, err := v.payloadHash(w, r)
 	if err != nil {
 		return err
 	}
 	var want string
 	if slices.Contains(c.SignedHeaders, ":authority") {
-		want = signHTTP2(r, c, secret, hash, signedAt)
-	} else if want, err = v.resign(r, c, secret, hash, signedAt); err != nil {
+		want = signHTTP2(r, c, secret, p.hash, signedAt)
+	} else if want, err = v.resign(r, c, secret, p.hash, signedAt); err != nil {
 		return err
 	}
 	if subtle.ConstantTimeCompare([]byte(want), []byte(c.Signature)) != 1 {
 		return errSignature()
+	}
+	if p.body != nil {
+		r.Body = p.body
 	}
 	return nil
 }
@@ -192,41 +212,6 @@ func (v *Verifier) checkClock(signedAt time.Time) error {
 			signedAt.Format(amzDateFormat), now.Add(ClockSkew).Format(amzDateFormat), now.Format(amzDateFormat)))
 	}
 	return nil
-}
-
-// payloadHash is the hex SHA-256 the client signed: X-Amz-Content-Sha256
-// when sent (checked against the body unless unsigned), else the body's.
-func (v *Verifier) payloadHash(r *http.Request) (string, error) {
-	claimed := r.Header.Get(contentSHA256Name)
-	if claimed == unsignedPayload || strings.HasPrefix(claimed, "STREAMING-") {
-		return claimed, nil
-	}
-	body, err := v.readBody(r)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(body)
-	actual := hex.EncodeToString(sum[:])
-	if claimed != "" && subtle.ConstantTimeCompare([]byte(strings.ToLower(claimed)), []byte(actual)) != 1 {
-		return "", errPayloadHash()
-	}
-	return actual, nil
-}
-
-// readBody reads r's body and puts it back for the handler.
-func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, v.maxBody+1))
-	if err != nil {
-		return nil, rockstream.Validationf("Could not read the request body: %v", err)
-	}
-	if int64(len(body)) > v.maxBody {
-		return nil, errBodyTooLarge()
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	return body, nil
 }
 
 // resign signs a copy of r holding only the headers the client signed, with

@@ -27,6 +27,7 @@ const arnPath = "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainferen
 // signedRequest builds a request as the server receives it, signed the
 // way the AWS SDK for Go signs it from the client side.
 type signedRequest struct {
+	method     string // POST when empty
 	path       string
 	body       string
 	secret     string
@@ -39,6 +40,9 @@ type signedRequest struct {
 
 func (s signedRequest) build(t testing.TB) *http.Request {
 	t.Helper()
+	if s.method == "" {
+		s.method = http.MethodPost
+	}
 	if s.path == "" {
 		s.path = "/model/anthropic.claude-3-haiku-20240307-v1%3A0/invoke"
 	}
@@ -51,7 +55,7 @@ func (s signedRequest) build(t testing.TB) *http.Request {
 	if s.at.IsZero() {
 		s.at = testNow
 	}
-	client := httptest.NewRequest(http.MethodPost, "http://localhost:8080"+s.path, strings.NewReader(s.body))
+	client := httptest.NewRequest(s.method, "http://localhost:8080"+s.path, strings.NewReader(s.body))
 	client.Header.Set("Content-Type", "application/json")
 	client.Header.Set("User-Agent", "aws-sdk-go-v2/1.0")
 	sum := sha256.Sum256([]byte(s.body))
@@ -62,21 +66,26 @@ func (s signedRequest) build(t testing.TB) *http.Request {
 	if s.hashHeader != "" {
 		client.Header.Set("X-Amz-Content-Sha256", s.hashHeader)
 	}
-	if s.hashHeader == unsignedPayload {
-		hash = unsignedPayload
+	if s.hashHeader == unsignedPayload || strings.HasPrefix(s.hashHeader, streamingPrefix) {
+		hash = s.hashHeader
 	}
 	creds := aws.Credentials{AccessKeyID: testKey.AccessKeyID, SecretAccessKey: s.secret, SessionToken: s.token}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, client, hash, s.service, "us-east-1", s.at); err != nil {
 		t.Fatal(err)
 	}
 	// What arrives at the server: the request line and the headers.
-	server := httptest.NewRequest(http.MethodPost, s.path, strings.NewReader(s.body))
+	server := httptest.NewRequest(s.method, s.path, strings.NewReader(s.body))
 	server.Host = "localhost:8080"
 	server.Header = client.Header.Clone()
 	if s.tamper != nil {
 		s.tamper(server)
 	}
 	return server
+}
+
+func hashOf(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return hex.EncodeToString(sum[:])
 }
 
 func strict(t testing.TB) *Verifier {
@@ -93,49 +102,75 @@ func TestStrictSigV4(t *testing.T) {
 		name string
 		req  signedRequest
 		code string // "" = accepted
+		msg  string // part of the refusal's message, if it matters
 	}{
-		{"signed body", signedRequest{body: `{"max_tokens":10}`}, ""},
-		{"escaped ARN path", signedRequest{path: arnPath, body: `{}`}, ""},
-		{"raw colons in path", signedRequest{path: "/model/arn:aws:bedrock:us-east-1:123456789012:application-inference-profile%2Fabc123/invoke", body: `{}`}, ""},
-		{"content hash header", signedRequest{body: `{"a":1}`, hashHeader: "2fd9d3a1c6a1c3d8b4cb3bd4d15c5b82c6cbf3c7ee3f3b6f2c8d6c7e1a5d4b9a"}, "InvalidSignatureException"},
-		{"correct hash header", signedRequest{body: `{"a":1}`, hashHeader: "computed"}, ""},
+		{"signed body", signedRequest{body: `{"max_tokens":10}`}, "", ""},
+		{"escaped ARN path", signedRequest{path: arnPath, body: `{}`}, "", ""},
+		{"raw colons in path", signedRequest{path: "/model/arn:aws:bedrock:us-east-1:123456789012:application-inference-profile%2Fabc123/invoke", body: `{}`}, "", ""},
+		{"hash header not the signed one", signedRequest{body: `{"a":1}`, hashHeader: "2fd9d3a1c6a1c3d8b4cb3bd4d15c5b82c6cbf3c7ee3f3b6f2c8d6c7e1a5d4b9a"}, "InvalidSignatureException", "signature we calculated"},
+		{"correct hash header", signedRequest{body: `{"a":1}`, hashHeader: "computed"}, "", ""},
 		{"hash header, body changed", signedRequest{body: `{"a":1}`, hashHeader: "computed", tamper: func(r *http.Request) {
 			r.Body = io.NopCloser(strings.NewReader(`{"a":2}`))
-		}}, "InvalidSignatureException"},
-		{"unsigned payload", signedRequest{body: `{"a":1}`, hashHeader: unsignedPayload}, ""},
-		{"session token", signedRequest{body: `{}`, token: "FQoGZXIvYXdzEXAMPLE"}, ""},
-		{"empty body", signedRequest{}, ""},
-		{"wrong secret", signedRequest{body: `{}`, secret: "not-the-secret"}, "InvalidSignatureException"},
-		{"wrong service", signedRequest{body: `{}`, service: "bedrock-runtime"}, "InvalidSignatureException"},
-		{"expired", signedRequest{body: `{}`, at: testNow.Add(-16 * time.Minute)}, "InvalidSignatureException"},
-		{"from the future", signedRequest{body: `{}`, at: testNow.Add(16 * time.Minute)}, "InvalidSignatureException"},
-		{"inside the window", signedRequest{body: `{}`, at: testNow.Add(-14 * time.Minute)}, ""},
+		}}, "InvalidSignatureException", "does not match what was computed"},
+		{"hash header, body cut", signedRequest{body: `{"a":1}`, hashHeader: "computed", tamper: func(r *http.Request) {
+			r.Body = io.NopCloser(strings.NewReader(`{"a"`))
+		}}, "InvalidSignatureException", "does not match what was computed"},
+		{"hash header, empty body", signedRequest{hashHeader: "computed"}, "", ""},
+		{"hash header, body dropped", signedRequest{body: `{"a":1}`, hashHeader: "computed", tamper: func(r *http.Request) {
+			r.Body, r.ContentLength = http.NoBody, 0
+		}}, "InvalidSignatureException", "does not match what was computed"},
+		{"hash header, uppercase", signedRequest{body: `{}`, hashHeader: strings.ToUpper(hashOf(`{}`))}, "InvalidSignatureException", "lowercase hex"},
+		{"hash header, not a hash", signedRequest{body: `{}`, hashHeader: "abc"}, "InvalidSignatureException", "lowercase hex"},
+		{"unsigned payload", signedRequest{body: `{"a":1}`, hashHeader: unsignedPayload}, "InvalidSignatureException", "leaves the request body unsigned"},
+		{"streaming payload", signedRequest{body: `{"a":1}`, hashHeader: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"}, "InvalidSignatureException", "leaves the request body unsigned"},
+		{"unsigned payload, GET", signedRequest{method: http.MethodGet, path: "/foundation-models", hashHeader: unsignedPayload}, "", ""},
+		{"scope date not the signing day", signedRequest{body: `{}`, tamper: func(r *http.Request) {
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "/20260314/", "/20260313/", 1))
+		}}, "InvalidSignatureException", "Date in Credential scope does not match"},
+		{"region not a region", signedRequest{body: `{}`, tamper: func(r *http.Request) {
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "/us-east-1/", "/US_EAST/", 1))
+		}}, "IncompleteSignatureException", "valid region"},
+		{"session token", signedRequest{body: `{}`, token: "FQoGZXIvYXdzEXAMPLE"}, "", ""},
+		{"empty body", signedRequest{}, "", ""},
+		{"wrong secret", signedRequest{body: `{}`, secret: "not-the-secret"}, "InvalidSignatureException", ""},
+		{"wrong service", signedRequest{body: `{}`, service: "bedrock-runtime"}, "InvalidSignatureException", ""},
+		{"expired", signedRequest{body: `{}`, at: testNow.Add(-16 * time.Minute)}, "InvalidSignatureException", ""},
+		{"from the future", signedRequest{body: `{}`, at: testNow.Add(16 * time.Minute)}, "InvalidSignatureException", ""},
+		{"inside the window", signedRequest{body: `{}`, at: testNow.Add(-14 * time.Minute)}, "", ""},
 		{"body changed", signedRequest{body: `{"max_tokens":10}`, tamper: func(r *http.Request) {
 			r.Body = io.NopCloser(strings.NewReader(`{"max_tokens":99}`))
-		}}, "InvalidSignatureException"},
-		{"signed header changed", signedRequest{body: `{}`, tamper: func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") }}, "InvalidSignatureException"},
-		{"path changed", signedRequest{body: `{}`, tamper: func(r *http.Request) { r.URL.Path, r.URL.RawPath = "/model/x/invoke", "" }}, "InvalidSignatureException"},
-		{"unsigned header added", signedRequest{body: `{}`, tamper: func(r *http.Request) { r.Header.Set("X-Extra", "1") }}, ""},
+		}}, "InvalidSignatureException", ""},
+		{"signed header changed", signedRequest{body: `{}`, tamper: func(r *http.Request) { r.Header.Set("Content-Type", "text/plain") }}, "InvalidSignatureException", ""},
+		{"path changed", signedRequest{body: `{}`, tamper: func(r *http.Request) { r.URL.Path, r.URL.RawPath = "/model/x/invoke", "" }}, "InvalidSignatureException", ""},
+		{"unsigned header added", signedRequest{body: `{}`, tamper: func(r *http.Request) { r.Header.Set("X-Extra", "1") }}, "", ""},
 		{"unknown key", signedRequest{body: `{}`, tamper: func(r *http.Request) {
 			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "AKIDEXAMPLE", "AKIDOTHER", 1))
-		}}, "UnrecognizedClientException"},
-		{"no date", signedRequest{body: `{}`, tamper: func(r *http.Request) { r.Header.Del("X-Amz-Date") }}, "IncompleteSignatureException"},
+		}}, "UnrecognizedClientException", ""},
+		{"no date", signedRequest{body: `{}`, tamper: func(r *http.Request) { r.Header.Del("X-Amz-Date") }}, "IncompleteSignatureException", ""},
 	}
 	v := strict(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.req.build(t)
 			err := v.Verify(r)
+			var body []byte
+			if err == nil {
+				// A body's hash may be checked as the handler reads it.
+				body, err = io.ReadAll(r.Body)
+			}
 			if tt.code == "" {
 				if err != nil {
 					t.Fatalf("rejected: %v", err)
 				}
-				if got, _ := io.ReadAll(r.Body); string(got) != tt.req.body {
-					t.Errorf("body after verify = %q, want %q", got, tt.req.body)
+				if string(body) != tt.req.body {
+					t.Errorf("body after verify = %q, want %q", body, tt.req.body)
 				}
 				return
 			}
 			assertCode(t, err, tt.code)
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("message %q lacks %q", err, tt.msg)
+			}
 		})
 	}
 }
