@@ -67,7 +67,7 @@ func TestRuntimeRefusesTamperedBody(t *testing.T) {
 		t.Fatalf("backend saw max_tokens %d", got)
 	}
 	status, msg := send(tampered, "")
-	if status/100 != 4 || !strings.Contains(msg, "does not match what was computed") {
+	if status != http.StatusForbidden || !strings.Contains(msg, "does not match what was computed") {
 		t.Errorf("tampered body: status %d: %s", status, msg)
 	}
 	if got := fake.LastRequest().MaxTokens; got != 10 {

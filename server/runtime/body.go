@@ -24,7 +24,12 @@ func withRequestID(next http.HandlerFunc) http.HandlerFunc {
 func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 	var tooBig *http.MaxBytesError
+	var typed *rockstream.Error
 	switch {
+	case errors.As(err, &typed):
+		// The body's reader already said what is wrong in Bedrock's
+		// terms (strict auth: a body that does not match its signed hash).
+		return nil, typed
 	case errors.As(err, &tooBig):
 		return nil, rockstream.Validationf("1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to %d", h.maxBody)
 	case err != nil:
