@@ -2,6 +2,7 @@ package wire
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/rockstream/rockstream"
@@ -41,7 +42,7 @@ func Exposes(e *rockstream.Error) bool {
 	}
 	exposed := false
 	walk(e.Err, 0, func(err error) bool {
-		if _, ours := err.(*rockstream.Error); ours {
+		if ours(err) {
 			return true
 		}
 		if s := err.Error(); s != "" && strings.Contains(e.Message, s) {
@@ -51,6 +52,18 @@ func Exposes(e *rockstream.Error) bool {
 	})
 	return exposed
 }
+
+// ours reports whether err's type is one of rockstream's own, whose words
+// are written for callers (override.RefusedError, openai.ParamError).
+func ours(err error) bool {
+	t := reflect.TypeOf(err)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return strings.HasPrefix(t.PkgPath(), module)
+}
+
+const module = "github.com/rockstream/rockstream"
 
 // walk calls f on err and every error it wraps, depth first, until f
 // returns false; depth bounds a chain that wraps itself.

@@ -27,6 +27,7 @@ func TestPublicHidesGoErrorText(t *testing.T) {
 		{"no message, only a cause", &rockstream.Error{Class: rockstream.ClassUnknown, Err: plain}, true},
 		{"service's own words", rockstream.BedrockError("ThrottlingException", "Too many requests."), false},
 		{"service words with a cause", &rockstream.Error{Class: rockstream.ClassModel, Code: "ModelErrorException", Message: "The model failed.", Err: plain}, false},
+		{"rockstream's own error type", &rockstream.Error{Class: rockstream.ClassAccessDenied, Message: "refused: " + secret, Err: &rockstream.Error{Message: "refused: " + secret}}, false},
 		{"validation keeps its message", &rockstream.Error{Class: rockstream.ClassValidation, Message: "bad: " + secret, Err: plain}, false},
 	}
 	for _, tt := range tests {
