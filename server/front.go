@@ -2,8 +2,8 @@ package server
 
 import (
 	"net/http"
-	"path"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/rockstream/rockstream"

@@ -154,9 +154,9 @@ func checkShape(res *http.Response, body []byte, s shape) string {
 
 const (
 	haikuModel = "/model/anthropic.claude-3-haiku-20240307-v1%3A0"
-	converse  = `{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`
-	chat      = `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
-	messages  = `{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`
+	converse   = `{"messages":[{"role":"user","content":[{"text":"hi"}]}]}`
+	chat       = `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
+	messages   = `{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`
 )
 
 // TestHostileHostsAreRefused: a loopback server answers its loopback
