@@ -55,9 +55,16 @@ With --auth any (the default) any well-formed SigV4 signature or Bedrock API
 key is accepted, so the server listens on loopback only unless --insecure is
 given. --auth strict accepts only the keys in --keys-file:
   {"accessKeys":[{"accessKeyId":"…","secretAccessKey":"…"}],"apiKeys":["…"]}
-The gateway endpoints take the keys of --api-key and the file's apiKeys
-(Authorization: Bearer or x-api-key), and require one on any address beyond
-loopback.
+The gateway endpoints and /metrics take the keys of --api-key and the file's
+apiKeys (Authorization: Bearer or x-api-key), and require one on any address
+beyond loopback; the page at / is static and stays public.
+
+On a loopback address the server answers only to loopback Host names
+(localhost, *.localhost, 127.0.0.1, [::1], any port) and those of
+--allow-host, so a web page on a DNS-rebound name cannot reach it; beyond
+loopback the keys guard it and every Host is answered unless --allow-host is
+given. Browser requests from another Origin, and JSON endpoints called with a
+text/plain or form body, are refused. See docs/security.md.
 
 The builtin backend's test headers X-Rockstream-Pace and X-Rockstream-Fault
 are honoured from loopback clients, and from beyond loopback only for the keys
@@ -81,6 +88,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	fs.Var(&apiKeys, "api-key", "`key` the gateway endpoints accept (repeatable)")
 	var testKeys stringList
 	fs.Var(&testKeys, "test-header-keys", "comma-separated `keys` (access key IDs, API keys) whose X-Rockstream-Pace and X-Rockstream-Fault headers are honoured from beyond loopback (repeatable); loopback clients are always honoured, others are refused with 403. The Bedrock Runtime verifies keys only with --auth strict, and a SigV4 request must sign the headers")
+	var allowHosts stringList
+	fs.Var(&allowHosts, "allow-host", "Host `name` the server answers besides loopback names: a name, an address or *.domain; comma-separated or repeatable. On loopback every other Host is refused; beyond loopback, giving it turns the Host check on")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var bf backendFlags
@@ -134,12 +143,15 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	instrumented := m.Instrument(backend)
 	var gw *gateway.Gateway
 	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
+	hosts := splitList(allowHosts)
 	srv, err := server.New(server.Options{
 		Backend:        instrumented,
 		Auth:           authCfg,
 		TestHeaderKeys: trusted,
 		Logger:         log,
 		Region:         region,
+		AllowHosts:     hosts,
+		AnyHost:        open && len(hosts) == 0,
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend:        instrumented,
@@ -152,7 +164,9 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 				// of models that need one, no end-of-life models.
 				Models: func() []string { return catalog.Callable(region) },
 			})
-			mux.Handle("GET /metrics", m.Handler())
+			// /metrics names models and traffic: guarded like the API.
+			// The page holds no data, so it stays public.
+			mux.Handle("GET /metrics", gw.RequireKey(m.Handler()))
 			mux.Handle("GET /", web.Handler())
 		},
 	})
@@ -220,6 +234,20 @@ func isLoopbackAddr(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// splitList flattens repeated, comma-separated flag values, dropping
+// empty items.
+func splitList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for item := range strings.SplitSeq(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
 }
 
 // testHeaderKeys reads --test-header-keys: each key must be one the server
