@@ -48,6 +48,20 @@ type Options struct {
 	// strict mode verifies count, and a SigV4 request must sign the
 	// header. Nil honours them from loopback clients only.
 	TestHeaderKeys []string
+	// AllowHosts are the Host names the server answers besides its
+	// loopback names (localhost, *.localhost, 127.0.0.1, [::1], with any
+	// port): names, addresses, or "*.domain" for a domain's subdomains.
+	// Any other Host is refused with 403 in the path's error shape, so a
+	// page on a DNS-rebound name cannot reach a loopback server.
+	AllowHosts []string
+	// AnyHost turns the Host check off. Set it only when the server is
+	// reachable beyond loopback and requires keys, which then guard it.
+	AnyHost bool
+	// CORSOrigins are the browser origins, besides the server's own, that
+	// may call the Bedrock Runtime and the other non-/v1 paths ("*": any);
+	// a request with another Origin is refused with 403 before any work.
+	// The gateway checks /v1 against its own CORSOrigins.
+	CORSOrigins []string
 	// Mount, if set, adds more routes (gateway, web page, metrics) to the
 	// server's mux.
 	Mount func(mux *http.ServeMux)
@@ -86,7 +100,8 @@ func New(o Options) (*Server, error) {
 	if o.Mount != nil {
 		o.Mount(mux)
 	}
-	return &Server{handler: withRequestID(logRequests(log, mux)), log: log, streams: streams}, nil
+	front := &frontDoor{mux: mux, anyHost: o.AnyHost, hosts: o.AllowHosts, origins: o.CORSOrigins}
+	return &Server{handler: withRequestID(logRequests(log, front)), log: log, streams: streams}, nil
 }
 
 // Handler is the whole server as an http.Handler.

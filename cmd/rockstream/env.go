@@ -57,6 +57,7 @@ var settings = []setting{
 	{"speed", "ROCKSTREAM_SPEED"},
 	{"api-key", "ROCKSTREAM_API_KEY"},
 	{"test-header-keys", "ROCKSTREAM_TEST_HEADER_KEYS"},
+	{"allow-host", "ROCKSTREAM_ALLOW_HOST"},
 	{"resume", "ROCKSTREAM_RESUME"},
 	{"target", "ROCKSTREAM_TARGET"},
 	{"expect", "ROCKSTREAM_EXPECT"},

@@ -33,8 +33,8 @@ streaming endpoints (POST /v1/chat/completions, GET /v1/models, POST
 /v1/messages, GET /v1/streams/{id} to resume), the web page at GET /,
 Prometheus metrics at GET /metrics and GET /healthz. Requests are logged on
 stderr. Ctrl-C or SIGTERM stops it gracefully: gateway streams end with an
-error event saying the server is shutting down, Bedrock streams get a few
-seconds to finish, and the exit code is 0.
+error event and Bedrock streams an exception frame saying the server is
+shutting down, recordings in flight are written, and the exit code is 0.
 
 Backends (--backend):
   builtin  the deterministic local model (--pace, --rules, --script)
@@ -59,9 +59,16 @@ and checks each signature before reading the body when X-Amz-Content-Sha256
 carries the body's hash (the JavaScript SDKs); otherwise (the Go SDK, boto3)
 it reads at most --auth-unverified-body-max bytes within
 --auth-unverified-body-timeout to hash it. UNSIGNED-PAYLOAD is refused.
-The gateway endpoints take the keys of --api-key and the file's apiKeys
-(Authorization: Bearer or x-api-key), and require one on any address beyond
-loopback.
+The gateway endpoints and /metrics take the keys of --api-key and the file's
+apiKeys (Authorization: Bearer or x-api-key), and require one on any address
+beyond loopback; the page at / is static and stays public.
+
+On a loopback address the server answers only to loopback Host names
+(localhost, *.localhost, 127.0.0.1, [::1], any port) and those of
+--allow-host, so a web page on a DNS-rebound name cannot reach it; beyond
+loopback the keys guard it and every Host is answered unless --allow-host is
+given. Browser requests from another Origin, and JSON endpoints called with a
+text/plain or form body, are refused. See docs/security.md.
 
 The builtin backend's test headers X-Rockstream-Pace and X-Rockstream-Fault
 are honoured from loopback clients, and from beyond loopback only for the keys
@@ -87,6 +94,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	fs.Var(&apiKeys, "api-key", "`key` the gateway endpoints accept (repeatable)")
 	var testKeys stringList
 	fs.Var(&testKeys, "test-header-keys", "comma-separated `keys` (access key IDs, API keys) whose X-Rockstream-Pace and X-Rockstream-Fault headers are honoured from beyond loopback (repeatable); loopback clients are always honoured, others are refused with 403. The Bedrock Runtime verifies keys only with --auth strict, and a SigV4 request must sign the headers")
+	var allowHosts stringList
+	fs.Var(&allowHosts, "allow-host", "Host `name` the server answers besides loopback names: a name, an address or *.domain; comma-separated or repeatable. On loopback every other Host is refused; beyond loopback, giving it turns the Host check on")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var bf backendFlags
@@ -143,12 +152,15 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	instrumented := m.Instrument(backend)
 	var gw *gateway.Gateway
 	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
+	hosts := splitList(allowHosts)
 	srv, err := server.New(server.Options{
 		Backend:        instrumented,
 		Auth:           authCfg,
 		TestHeaderKeys: trusted,
 		Logger:         log,
 		Region:         region,
+		AllowHosts:     hosts,
+		AnyHost:        open && len(hosts) == 0,
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend:        instrumented,
@@ -161,7 +173,9 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 				// of models that need one, no end-of-life models.
 				Models: func() []string { return catalog.Callable(region) },
 			})
-			mux.Handle("GET /metrics", m.Handler())
+			// /metrics names models and traffic: guarded like the API.
+			// The page holds no data, so it stays public.
+			mux.Handle("GET /metrics", gw.RequireKey(m.Handler()))
 			mux.Handle("GET /", web.Handler())
 		},
 	})
@@ -229,6 +243,20 @@ func isLoopbackAddr(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// splitList flattens repeated, comma-separated flag values, dropping
+// empty items.
+func splitList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for item := range strings.SplitSeq(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
 }
 
 // testHeaderKeys reads --test-header-keys: each key must be one the server

@@ -3,6 +3,8 @@ package anthropic
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
+	"strings"
 
 	"github.com/rockstream/rockstream"
 )
@@ -41,6 +43,11 @@ func (c *checker) request(body []byte) (*rockstream.Request, bool, error) {
 	return c.requestWith(body, keys)
 }
 
+// MaxTokensLimit is the largest max_tokens accepted: more than any model
+// generates in one answer, so a larger value is a mistake or an attempt
+// to hold the server.
+const MaxTokensLimit = 1_000_000
+
 func (c *checker) requestWith(body []byte, keys keySet) (*rockstream.Request, bool, error) {
 	st := c.style
 	if !json.Valid(body) {
@@ -62,13 +69,19 @@ func (c *checker) requestWith(body []byte, keys keySet) (*rockstream.Request, bo
 		}
 	}
 	if raw, ok := top["model"]; ok {
-		req.Model, _ = c.str([]string{"model"}, raw)
+		var isStr bool
+		if req.Model, isStr = c.str([]string{"model"}, raw); isStr && strings.TrimSpace(req.Model) == "" {
+			c.add(violation{path: []string{"model"}, kind: vOther, want: "String should have at least 1 character"})
+		}
 	}
 	if raw, ok := top["stream"]; ok {
 		stream = c.boolean([]string{"stream"}, raw)
 	}
 	if raw, ok := top["max_tokens"]; ok {
-		req.MaxTokens, _ = c.integer([]string{"max_tokens"}, raw, 1)
+		var inRange bool
+		if req.MaxTokens, inRange = c.integer([]string{"max_tokens"}, raw, 1); inRange && req.MaxTokens > MaxTokensLimit {
+			c.add(violation{path: []string{"max_tokens"}, kind: vMax, got: strconv.Itoa(req.MaxTokens), want: strconv.Itoa(MaxTokensLimit)})
+		}
 	}
 	if raw, ok := top["system"]; ok {
 		req.System = c.system(raw)

@@ -133,6 +133,8 @@ func TestDecodeRequestValidation(t *testing.T) {
 			"Malformed input request: #/messages/0/content/0: required key [tool_use_id] not found, please reformat your input and try again."},
 		{"bad base64", `{"anthropic_version":"v","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"!!"}}]}]}`,
 			"Malformed input request: #/messages/0/content/0/source/data: invalid base64 data, please reformat your input and try again."},
+		{"huge max_tokens", `{"anthropic_version":"v","max_tokens":2147483648,` + msgs + `}`,
+			"Malformed input request: #/max_tokens: 2147483648 is not less or equal to 1000000, please reformat your input and try again."},
 		{"empty version", `{"anthropic_version":"","max_tokens":5,` + msgs + `}`,
 			"Malformed input request: #/anthropic_version: must not be empty, please reformat your input and try again."},
 		{"not an object", `[1]`,
@@ -183,6 +185,16 @@ func TestFromMessagesRequestValidation(t *testing.T) {
 		{"nested role", `{"model":"m","max_tokens":5,"messages":[{"role":"bot","content":"x"}]}`,
 			"messages.0.role: Input should be 'user' or 'assistant'"},
 		{"not json", `nope`, "There was an error parsing the body of your request."},
+		{"empty model", `{"model":"","max_tokens":5,"messages":[{"role":"user","content":"x"}]}`,
+			"model: String should have at least 1 character"},
+		{"blank model", `{"model":"  ","max_tokens":5,"messages":[{"role":"user","content":"x"}]}`,
+			"model: String should have at least 1 character"},
+		{"max_tokens 2^31", `{"model":"m","max_tokens":2147483648,"messages":[{"role":"user","content":"x"}]}`,
+			"max_tokens: Input should be less than or equal to 1000000"},
+		{"max_tokens 10^12", `{"model":"m","max_tokens":1000000000000,"messages":[{"role":"user","content":"x"}]}`,
+			"max_tokens: Input should be less than or equal to 1000000"},
+		{"max_tokens null", `{"model":"m","max_tokens":null,"messages":[{"role":"user","content":"x"}]}`,
+			"max_tokens: Input should be a valid integer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -204,6 +216,8 @@ func FuzzDecodeRequest(f *testing.F) {
 	opts, _ := Codec{}.EncodeRequest(carriedRequest())
 	f.Add(opts)
 	f.Add([]byte(`{"anthropic_version":"v","max_tokens":5,"messages":[{"role":"user","content":"Hi"}]}`))
+	f.Add([]byte(`{"model":"","max_tokens":2147483648,"messages":[{"role":"user","content":"Hi"}]}`))
+	f.Add([]byte(`{"anthropic_version":"v","max_tokens":1000000000000,"messages":[{"role":"user","content":"Hi"}]}`))
 	f.Add([]byte(`{"model":"m","max_tokens":1e400,"messages":[{"role":"user","content":[{"type":"image","source":null}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, err := Codec{}.DecodeRequest("m", body)

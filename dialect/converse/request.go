@@ -35,6 +35,9 @@ func DecodeRequest(modelID string, body []byte) (*rockstream.Request, error) {
 	req.System = v.system(w.System)
 	req.Messages = v.messages(w.Messages)
 	v.inference(req, w.InferenceConfig)
+	if w.InferenceConfig != nil {
+		v.nullInference(body)
+	}
 	v.tools(req, w.ToolConfig)
 	v.additional(req, w.AdditionalModelRequestFields)
 	v.options(req, &w)

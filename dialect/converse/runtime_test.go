@@ -96,6 +96,15 @@ func TestDecodeRequestValidation(t *testing.T) {
 			"A conversation must start with a user message. Try again with a conversation that starts with a user message."},
 		{"maxTokens", `{"messages":[` + user + `],"inferenceConfig":{"maxTokens":0}}`,
 			"1 validation error detected: Value '0' at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{"maxTokens 2^31", `{"messages":[` + user + `],"inferenceConfig":{"maxTokens":2147483648}}`,
+			"1 validation error detected: Value '2147483648' at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value less than or equal to 1000000"},
+		{"maxTokens 10^12", `{"messages":[` + user + `],"inferenceConfig":{"maxTokens":1000000000000}}`,
+			"1 validation error detected: Value '1000000000000' at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value less than or equal to 1000000"},
+		{"maxTokens null", `{"messages":[` + user + `],"inferenceConfig":{"maxTokens":null}}`,
+			"1 validation error detected: Value null at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must not be null"},
+		{"temperature and topP null", `{"messages":[` + user + `],"inferenceConfig":{"temperature":null,"topP":null}}`,
+			"2 validation errors detected: Value null at 'inferenceConfig.temperature' failed to satisfy constraint: Member must not be null; " +
+				"Value null at 'inferenceConfig.topP' failed to satisfy constraint: Member must not be null"},
 		{"temperature and topP", `{"messages":[` + user + `],"inferenceConfig":{"temperature":1.5,"topP":-0.1}}`,
 			"2 validation errors detected: Value '1.5' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1; " +
 				"Value '-0.1' at 'inferenceConfig.topP' failed to satisfy constraint: Member must have value greater than or equal to 0"},
@@ -281,6 +290,8 @@ func FuzzDecodeRequest(f *testing.F) {
 	body, _ := EncodeRequest(fullRequest())
 	f.Add(body)
 	f.Add([]byte(`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":{"maxTokens":1}}`))
+	f.Add([]byte(`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":{"maxTokens":null,"topP":null}}`))
+	f.Add([]byte(`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":{"maxTokens":2147483648}}`))
 	opts, _ := EncodeRequest(optionsRequest())
 	f.Add(opts)
 	f.Add([]byte(`{"messages":[{"role":"user","content":[{"image":{"format":"png","source":{}}},{"toolResult":{"toolUseId":"x","content":[{}]}}]}],"toolConfig":{"tools":[{}],"toolChoice":{"tool":{}}}}`))

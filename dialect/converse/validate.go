@@ -1,6 +1,7 @@
 package converse
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -230,6 +231,34 @@ func (v *validator) toolResult(p string, tr *wireToolResult) (rockstream.Block, 
 	return b, ok
 }
 
+// MaxTokensLimit is the largest inferenceConfig.maxTokens accepted: more
+// than any model generates in one answer, so a larger value is a mistake
+// or an attempt to hold the server.
+const MaxTokensLimit = 1_000_000
+
+// inferenceMembers are inferenceConfig's members.
+var inferenceMembers = []string{"maxTokens", "temperature", "topP", "stopSequences"}
+
+// nullInference reports inferenceConfig members sent as JSON null, which
+// decoding would read as absent: a caller who wrote "maxTokens": null
+// meant something, and is told rather than given the model's default.
+func (v *validator) nullInference(body []byte) {
+	if !bytes.Contains(body, []byte("null")) {
+		return
+	}
+	var probe struct {
+		InferenceConfig map[string]json.RawMessage `json:"inferenceConfig"`
+	}
+	if json.Unmarshal(body, &probe) != nil {
+		return
+	}
+	for _, name := range inferenceMembers {
+		if raw, ok := probe.InferenceConfig[name]; ok && string(bytes.TrimSpace(raw)) == "null" {
+			v.addf(nil, "inferenceConfig."+name, "Member must not be null")
+		}
+	}
+}
+
 func (v *validator) inference(req *rockstream.Request, ic *wireInference) {
 	if ic == nil {
 		return
@@ -237,6 +266,9 @@ func (v *validator) inference(req *rockstream.Request, ic *wireInference) {
 	if ic.MaxTokens != nil {
 		if *ic.MaxTokens < 1 {
 			v.addf(*ic.MaxTokens, "inferenceConfig.maxTokens", "Member must have value greater than or equal to 1")
+		}
+		if *ic.MaxTokens > MaxTokensLimit {
+			v.addf(*ic.MaxTokens, "inferenceConfig.maxTokens", fmt.Sprintf("Member must have value less than or equal to %d", MaxTokensLimit))
 		}
 		req.MaxTokens = *ic.MaxTokens
 	}

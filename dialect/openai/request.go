@@ -114,6 +114,11 @@ func fromChat(cr *ChatRequest) (*rockstream.Request, error) {
 	return req, nil
 }
 
+// MaxTokensLimit is the largest max_tokens (or max_completion_tokens)
+// accepted: more than any model generates in one answer, so a larger
+// value is a mistake or an attempt to hold the server.
+const MaxTokensLimit = 1_000_000
+
 func limits(cr *ChatRequest, req *rockstream.Request) error {
 	for _, m := range []struct {
 		name string
@@ -121,6 +126,17 @@ func limits(cr *ChatRequest, req *rockstream.Request) error {
 	}{{"max_tokens", cr.MaxTokens}, {"max_completion_tokens", cr.MaxCompletionTokens}} {
 		if m.v != nil && *m.v < 1 {
 			return invalid(m.name, "integer_below_min_value", "Invalid '%s': integer below minimum value. Expected a value >= 1, but got %d instead.", m.name, *m.v)
+		}
+		if m.v != nil && *m.v > MaxTokensLimit {
+			return invalid(m.name, "integer_above_max_value", "Invalid '%s': integer above maximum value. Expected a value <= %d, but got %d instead.", m.name, MaxTokensLimit, *m.v)
+		}
+	}
+	for _, p := range []struct {
+		name string
+		v    *float64
+	}{{"frequency_penalty", cr.FrequencyPenalty}, {"presence_penalty", cr.PresencePenalty}} {
+		if p.v != nil && (*p.v < -2 || *p.v > 2 || math.IsNaN(*p.v)) {
+			return invalid(p.name, "decimal_out_of_range", "Invalid '%s': expected a value between -2 and 2, but got %v instead.", p.name, *p.v)
 		}
 	}
 	switch {

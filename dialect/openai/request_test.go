@@ -85,6 +85,13 @@ func TestFromChatRequestInvalid(t *testing.T) {
 		{"temperature", `{"model":"m","temperature":3,"messages":[{"role":"user","content":"hi"}]}`, "temperature", "decimal_out_of_range"},
 		{"top_p", `{"model":"m","top_p":-1,"messages":[{"role":"user","content":"hi"}]}`, "top_p", "decimal_out_of_range"},
 		{"max_tokens", `{"model":"m","max_tokens":0,"messages":[{"role":"user","content":"hi"}]}`, "max_tokens", "integer_below_min_value"},
+		{"max_tokens 2^31", `{"model":"m","max_tokens":2147483648,"messages":[{"role":"user","content":"hi"}]}`, "max_tokens", "integer_above_max_value"},
+		{"max_completion_tokens 10^12", `{"model":"m","max_completion_tokens":1000000000000,"messages":[{"role":"user","content":"hi"}]}`, "max_completion_tokens", "integer_above_max_value"},
+		{"max_tokens beyond int64", `{"model":"m","max_tokens":99999999999999999999,"messages":[{"role":"user","content":"hi"}]}`, "max_tokens", "invalid_type"},
+		{"frequency_penalty high", `{"model":"m","frequency_penalty":2.5,"messages":[{"role":"user","content":"hi"}]}`, "frequency_penalty", "decimal_out_of_range"},
+		{"frequency_penalty low", `{"model":"m","frequency_penalty":-3,"messages":[{"role":"user","content":"hi"}]}`, "frequency_penalty", "decimal_out_of_range"},
+		{"presence_penalty", `{"model":"m","presence_penalty":1e9,"messages":[{"role":"user","content":"hi"}]}`, "presence_penalty", "decimal_out_of_range"},
+		{"penalty not a number", `{"model":"m","presence_penalty":"high","messages":[{"role":"user","content":"hi"}]}`, "presence_penalty", "invalid_type"},
 		{"n", `{"model":"m","n":2,"messages":[{"role":"user","content":"hi"}]}`, "n", "invalid_value"},
 		{"stop type", `{"model":"m","stop":5,"messages":[{"role":"user","content":"hi"}]}`, "stop", "invalid_type"},
 		{"stream_options without stream", `{"model":"m","stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}`, "stream_options", "invalid_value"},
@@ -197,6 +204,8 @@ func FuzzFromChatRequest(f *testing.F) {
 	f.Add([]byte(`{"model":"m","messages":[{"role":"user","content":"hi"}]}`))
 	f.Add([]byte(`{"model":"m","stream":true,"stream_options":{"include_usage":true},"stop":["a"],"messages":[{"role":"system","content":"s"},{"role":"user","content":[{"type":"text","text":"x"}]},{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c","content":"r"}]}`))
 	f.Add([]byte(`{"model":"m","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":{"type":"function","function":{"name":"f"}},"messages":[{"role":"user","content":"hi"}]}`))
+	f.Add([]byte(`{"model":"m","max_tokens":2147483648,"frequency_penalty":-2,"presence_penalty":2,"messages":[{"role":"user","content":"hi"}]}`))
+	f.Add([]byte(`{"model":"m","max_completion_tokens":1000000000000,"presence_penalty":2.0001,"messages":[{"role":"user","content":"hi"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, _, err := FromChatRequest(body)
 		if err != nil {
@@ -229,4 +238,12 @@ func FuzzFromChatRequest(f *testing.F) {
 			t.Fatalf("re-encoded request rejected: %v\n%s", err, b)
 		}
 	})
+}
+
+func TestFromChatRequestBoundsAccepted(t *testing.T) {
+	body := `{"model":"m","max_tokens":1000000,"frequency_penalty":-2,"presence_penalty":2,"messages":[{"role":"user","content":"hi"}]}`
+	req, _, err := FromChatRequest([]byte(body))
+	if err != nil || req.MaxTokens != MaxTokensLimit {
+		t.Errorf("bounds themselves: %v, %+v", err, req)
+	}
 }

@@ -17,10 +17,13 @@ type ChatRequest struct {
 	MaxCompletionTokens *int            `json:"max_completion_tokens,omitempty"`
 	Temperature         *float64        `json:"temperature,omitempty"`
 	TopP                *float64        `json:"top_p,omitempty"`
-	Stop                json.RawMessage `json:"stop,omitempty"`
-	N                   *int            `json:"n,omitempty"`
-	Stream              bool            `json:"stream,omitempty"`
-	StreamOptions       *StreamOptions  `json:"stream_options,omitempty"`
+	// FrequencyPenalty and PresencePenalty are checked for range only.
+	FrequencyPenalty *float64        `json:"frequency_penalty,omitempty"`
+	PresencePenalty  *float64        `json:"presence_penalty,omitempty"`
+	Stop             json.RawMessage `json:"stop,omitempty"`
+	N                *int            `json:"n,omitempty"`
+	Stream           bool            `json:"stream,omitempty"`
+	StreamOptions    *StreamOptions  `json:"stream_options,omitempty"`
 	// ResponseFormat is raw so that a bad one gets OpenAI's own error.
 	ResponseFormat json.RawMessage   `json:"response_format,omitempty"`
 	Metadata       map[string]string `json:"metadata,omitempty"`

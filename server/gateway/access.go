@@ -13,6 +13,8 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect/openai"
+	"github.com/rockstream/rockstream/server/internal/browser"
+	"github.com/rockstream/rockstream/server/internal/wire"
 	"github.com/rockstream/rockstream/server/relay"
 )
 
@@ -29,6 +31,10 @@ func (g *Gateway) access(d dialect, h handlerFunc) http.Handler {
 			dd = dialectOf(r)
 		}
 		g.cors(w, r)
+		if err := g.checkOrigin(r); err != nil {
+			writeError(w, dd, err)
+			return
+		}
 		if g.streams.Closing() {
 			writeError(w, dd, relay.ShutdownError())
 			return
@@ -113,10 +119,55 @@ func (g *Gateway) cors(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Expose-Headers", HeaderStreamID+", Retry-After, Request-Id, X-Request-Id")
 }
 
+// checkOrigin refuses a browser request from an origin that is neither
+// the server's own (the web page) nor one of CORSOrigins, before any work:
+// a page elsewhere must not drive the API with the user's network
+// position, whatever the request's method or content type.
+func (g *Gateway) checkOrigin(r *http.Request) *rockstream.Error {
+	if browser.OriginAllowed(r, g.opts.CORSOrigins) {
+		return nil
+	}
+	return originError()
+}
+
+func originError() *rockstream.Error {
+	return &rockstream.Error{Class: rockstream.ClassAccessDenied, StatusCode: http.StatusForbidden,
+		Message: "Requests from this Origin are not allowed: only the server's own page and the configured CORS origins may call it."}
+}
+
+// requireJSON refuses a body that is not declared JSON with 415 before
+// reading it: text/plain and form bodies are what another site's page can
+// send without a preflight, and every SDK of these APIs sends
+// application/json.
+func requireJSON(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, d dialect) {
+		if ct := r.Header.Get("Content-Type"); !browser.IsJSON(ct) {
+			e := rockstream.Validationf("The request body must be JSON, sent with Content-Type: application/json.")
+			e.StatusCode = http.StatusUnsupportedMediaType
+			writeError(w, d, e)
+			return
+		}
+		h(w, r, d)
+	}
+}
+
+// RequireKey guards h (the /metrics page) as the gateway's own endpoints
+// are guarded: when the gateway checks API keys, a caller without one is
+// refused with 401 in OpenAI's error shape.
+func (g *Gateway) RequireKey(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := g.authenticate(r); err != nil {
+			writeError(w, openaiDialect{}, err)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 // preflight answers CORS preflight requests for the gateway's routes.
 func (g *Gateway) preflight(w http.ResponseWriter, r *http.Request) {
 	if g.allowedOrigin(r) == "" {
-		w.WriteHeader(http.StatusForbidden)
+		writeError(w, dialectOf(r), originError())
 		return
 	}
 	g.cors(w, r)
@@ -139,7 +190,7 @@ func readBody(r *http.Request) ([]byte, *rockstream.Error) {
 	}
 	if err != nil {
 		return nil, &rockstream.Error{Class: rockstream.ClassValidation, StatusCode: http.StatusBadRequest,
-			Message: "The request body could not be read: " + err.Error()}
+			Message: "The request body could not be read."}
 	}
 	return body, nil
 }
@@ -147,7 +198,12 @@ func readBody(r *http.Request) ([]byte, *rockstream.Error) {
 // writeError answers e in d's shape, with Retry-After when the caller
 // should come back later.
 func writeError(w http.ResponseWriter, d dialect, e *rockstream.Error) {
+	e = wire.Public(e, wire.ResponseRequestID(w.Header()))
 	status, body := d.errorResponse(e)
+	if e.Class == rockstream.ClassValidation && e.StatusCode > 400 && e.StatusCode < 500 {
+		// 413, 415: more precise than the dialect's 400 for its class.
+		status = e.StatusCode
+	}
 	h := w.Header()
 	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == 529 {
 		secs := int64(math.Ceil(e.RetryAfter.Seconds()))

@@ -89,7 +89,7 @@ func TestBodyLimit(t *testing.T) {
 		t.Errorf("%d %s", res.StatusCode, body)
 	}
 	res = post(t, srv.URL+"/v1/messages", big)
-	if body := bodyOf(t, res); res.StatusCode != 400 || !strings.Contains(string(body), "invalid_request_error") {
+	if body := bodyOf(t, res); res.StatusCode != 413 || !strings.Contains(string(body), "invalid_request_error") {
 		t.Errorf("%d %s", res.StatusCode, body)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/rockstream/rockstream/dialect/anthropic"
 	"github.com/rockstream/rockstream/dialect/openai"
 	"github.com/rockstream/rockstream/internal/sse"
+	"github.com/rockstream/rockstream/server/internal/wire"
 	"github.com/rockstream/rockstream/server/relay"
 )
 
@@ -31,7 +32,7 @@ func (openaiDialect) errorResponse(e *rockstream.Error) (int, []byte) {
 	return openai.ErrorResponse(e)
 }
 func (openaiDialect) inBandItem(e *rockstream.Error) relay.Item {
-	return relay.Item{Data: openai.ErrorChunk(e)}
+	return relay.Item{Data: openai.ErrorChunk(wire.Public(e, ""))}
 }
 func (openaiDialect) keepalive(w *sse.Writer) error { return w.Comment("ping") }
 
@@ -58,7 +59,7 @@ func (e *openaiEncoder) End(dst []relay.Item) ([]relay.Item, error) {
 }
 
 func (e *openaiEncoder) Fail(dst []relay.Item, err *rockstream.Error) []relay.Item {
-	return dataItems(dst, e.enc.Fail(nil, err))
+	return dataItems(dst, e.enc.Fail(nil, wire.Public(err, "")))
 }
 
 func dataItems(dst []relay.Item, chunks [][]byte) []relay.Item {
@@ -75,7 +76,7 @@ func (anthropicDialect) errorResponse(e *rockstream.Error) (int, []byte) {
 	return anthropic.ErrorResponse(e)
 }
 func (anthropicDialect) inBandItem(e *rockstream.Error) relay.Item {
-	ev := anthropic.ErrorEvent(e)
+	ev := anthropic.ErrorEvent(wire.Public(e, ""))
 	return relay.Item{Name: ev.Name, Data: ev.Data}
 }
 

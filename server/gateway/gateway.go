@@ -118,9 +118,9 @@ func Register(mux *http.ServeMux, opts Options) *Gateway {
 		log = slog.New(slog.DiscardHandler)
 	}
 	g := &Gateway{opts: opts, log: log, journals: newJournalStore()}
-	mux.Handle("POST /v1/chat/completions", g.access(openaiDialect{}, g.chatCompletions))
-	mux.Handle("POST /v1/messages", g.access(anthropicDialect{}, g.messages))
-	mux.Handle("POST /v1/messages/count_tokens", g.access(anthropicDialect{}, g.countTokens))
+	mux.Handle("POST /v1/chat/completions", g.access(openaiDialect{}, requireJSON(g.chatCompletions)))
+	mux.Handle("POST /v1/messages", g.access(anthropicDialect{}, requireJSON(g.messages)))
+	mux.Handle("POST /v1/messages/count_tokens", g.access(anthropicDialect{}, requireJSON(g.countTokens)))
 	mux.Handle("GET /v1/models", g.access(nil, g.models))
 	mux.Handle("GET /v1/streams/{id}", g.access(nil, g.resume))
 	mux.Handle("DELETE /v1/streams/{id}", g.access(nil, g.stop))

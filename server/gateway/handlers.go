@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/rockstream/rockstream/dialect/anthropic"
 	"github.com/rockstream/rockstream/dialect/openai"
 	"github.com/rockstream/rockstream/override"
+	"github.com/rockstream/rockstream/server/internal/wire"
 	"github.com/rockstream/rockstream/server/relay"
 )
 
@@ -102,7 +104,7 @@ func (g *Gateway) countTokens(w http.ResponseWriter, r *http.Request, d dialect)
 	}
 	n, err := rockstream.CountTokens(ctx, g.opts.Backend, req)
 	if err != nil {
-		writeError(w, d, rockstream.AsError(err))
+		writeError(w, d, g.backendError(ctx, err))
 		return
 	}
 	writeJSON(w, []byte(`{"input_tokens":`+strconv.Itoa(n)+`}`))
@@ -128,7 +130,7 @@ func (g *Gateway) complete(w http.ResponseWriter, ctx context.Context, d dialect
 			if errors.Is(err, rockstream.ErrAbort) {
 				panic(http.ErrAbortHandler)
 			}
-			e := rockstream.AsError(err)
+			e := g.backendError(ctx, err)
 			if errors.Is(context.Cause(ctx), relay.ErrShutdown) {
 				e = relay.ShutdownError()
 			}
@@ -138,6 +140,18 @@ func (g *Gateway) complete(w http.ResponseWriter, ctx context.Context, d dialect
 	}
 	resp := acc.Response()
 	return &resp, true
+}
+
+// backendError is a backend's failure as the caller's dialect answers it.
+// When its text is kept from the caller (a Go error's words), the detail
+// goes to the log under the request ID the caller is given instead.
+func (g *Gateway) backendError(ctx context.Context, err error) *rockstream.Error {
+	e := rockstream.AsError(err)
+	if wire.Exposes(e) {
+		g.log.LogAttrs(ctx, slog.LevelWarn, "request failed",
+			slog.String("request_id", wire.RequestIDFrom(ctx)), slog.String("error", err.Error()))
+	}
+	return e
 }
 
 // withOverrides carries r's per-request overrides (X-Rockstream-Pace,

@@ -2,8 +2,8 @@ package runtime
 
 import (
 	"errors"
-	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 
 	"github.com/rockstream/rockstream"
@@ -33,7 +33,7 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	case errors.As(err, &tooBig):
 		return nil, rockstream.Validationf("1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to %d", h.maxBody)
 	case err != nil:
-		return nil, rockstream.Validationf("Could not read the request body: %v", err)
+		return nil, rockstream.Validationf("The request body could not be read.")
 	}
 	return body, nil
 }
@@ -43,10 +43,23 @@ func invalidModel() error {
 	return rockstream.Validationf("The provided model identifier is invalid.")
 }
 
-// internalError is the failure for a bug on this side of the wire.
-func internalError(format string, args ...any) *rockstream.Error {
+// internalError is the failure for a bug on this side of the wire. Its
+// cause is for the log: wire.WriteError gives the caller Bedrock's
+// generic words and the request ID instead.
+func internalError(cause error) *rockstream.Error {
 	return &rockstream.Error{
 		Class: rockstream.ClassInternal, Code: "InternalServerException", StatusCode: http.StatusInternalServerError,
-		Message: fmt.Sprintf(format, args...),
+		Message: cause.Error(), Err: cause,
 	}
+}
+
+// fail answers err in Bedrock's shape. A failure whose text the caller
+// is not shown (a Go error's words) is logged with the request ID the
+// caller is given.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if e := rockstream.AsError(err); wire.Exposes(e) {
+		h.log.LogAttrs(r.Context(), slog.LevelWarn, "request failed",
+			slog.String("request_id", wire.RequestIDFrom(r.Context())), slog.String("error", err.Error()))
+	}
+	wire.WriteError(w, err)
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -83,7 +84,7 @@ func (h *handler) listInferenceProfiles(w http.ResponseWriter, r *http.Request) 
 func writeJSON(w http.ResponseWriter, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		wire.WriteError(w, internalError("encoding the response: %v", err))
+		wire.WriteError(w, internalError(fmt.Errorf("encoding the response: %w", err)))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

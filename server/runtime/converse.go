@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -36,17 +37,17 @@ func decodeConverseBody(modelID string, body []byte) (*rockstream.Request, error
 func (h *handler) converse(w http.ResponseWriter, r *http.Request) {
 	req, err := h.decodeConverse(w, r)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	resp, err := h.accumulate(r, req)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	body, err := converse.EncodeResponse(resp)
 	if err != nil {
-		wire.WriteError(w, internalError("encoding the response: %v", err))
+		h.fail(w, r, internalError(fmt.Errorf("encoding the response: %w", err)))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -58,12 +59,12 @@ func (h *handler) converse(w http.ResponseWriter, r *http.Request) {
 func (h *handler) converseStream(w http.ResponseWriter, r *http.Request) {
 	body, err := h.readBody(w, r)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	req, err := decodeConverseBody(r.PathValue("modelId"), body)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	req.Wire = callerWire(rockstream.WireConverseStream, body, r.Header)

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/server/internal/wire"
 )
 
 // countTokensBody is CountTokens' request: its input is a union of an
@@ -27,12 +26,12 @@ type countTokensBody struct {
 func (h *handler) countTokens(w http.ResponseWriter, r *http.Request) {
 	req, err := h.decodeCount(w, r)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	n, err := rockstream.CountTokens(r.Context(), h.backend, req)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	body := []byte(`{"inputTokens":` + strconv.Itoa(n) + `}`)
@@ -49,7 +48,7 @@ func (h *handler) decodeCount(w http.ResponseWriter, r *http.Request) (*rockstre
 	}
 	var body countTokensBody
 	if err := json.Unmarshal(raw, &body); err != nil {
-		return nil, rockstream.Validationf("Could not parse the request body: %v", err)
+		return nil, rockstream.Validationf("Could not parse the request body: it is not a CountTokens request in JSON.")
 	}
 	in := body.Input
 	switch {

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -44,12 +45,12 @@ func (h *handler) invokeBody(modelID string, body []byte, hd http.Header) (diale
 func (h *handler) invokeStream(w http.ResponseWriter, r *http.Request) {
 	body, err := h.readBody(w, r)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	codec, req, err := h.invokeBody(r.PathValue("modelId"), body, r.Header)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	req.Wire = callerWire(rockstream.WireInvokeStream, body, r.Header)
@@ -87,17 +88,17 @@ func (h *handler) invoke(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	codec, req, err := h.decodeInvoke(w, r)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	resp, err := h.accumulate(r, req)
 	if err != nil {
-		wire.WriteError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	body, err := codec.EncodeResponse(resp)
 	if err != nil {
-		wire.WriteError(w, internalError("encoding the response: %v", err))
+		h.fail(w, r, internalError(fmt.Errorf("encoding the response: %w", err)))
 		return
 	}
 	latency := resp.Metrics.InvocationLatency
@@ -127,7 +128,7 @@ func (h *handler) accumulate(r *http.Request, req *rockstream.Request) (*rockstr
 			break
 		}
 		if err := acc.Add(ev); err != nil {
-			failure = internalError("%v", err)
+			failure = internalError(err)
 			break
 		}
 	}
@@ -138,7 +139,8 @@ func (h *handler) accumulate(r *http.Request, req *rockstream.Request) (*rockstr
 		return nil, failure
 	}
 	if !acc.Done() {
-		return nil, internalError("The model's answer ended before its final event.")
+		return nil, &rockstream.Error{Class: rockstream.ClassInternal, Code: "InternalServerException", StatusCode: http.StatusInternalServerError,
+			Message: "The model's answer ended before its final event.", Err: rockstream.ErrIncomplete}
 	}
 	resp := acc.Response()
 	resp.RequestID = wire.RequestIDFrom(r.Context())

@@ -94,11 +94,11 @@ func Register(mux *http.ServeMux, o Options) {
 		}
 		return next
 	}
-	mux.Handle("POST /model/{modelId}/invoke", wrap(h.invoke))
-	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", wrap(h.invokeStream))
-	mux.Handle("POST /model/{modelId}/converse", wrap(h.converse))
-	mux.Handle("POST /model/{modelId}/converse-stream", wrap(h.converseStream))
-	mux.Handle("POST /model/{modelId}/count-tokens", wrap(h.countTokens))
+	mux.Handle("POST /model/{modelId}/invoke", wrap(blobBody(h.invoke)))
+	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", wrap(blobBody(h.invokeStream)))
+	mux.Handle("POST /model/{modelId}/converse", wrap(jsonBody(h.converse)))
+	mux.Handle("POST /model/{modelId}/converse-stream", wrap(jsonBody(h.converseStream)))
+	mux.Handle("POST /model/{modelId}/count-tokens", wrap(jsonBody(h.countTokens)))
 	mux.Handle("GET /foundation-models", wrap(h.listFoundationModels))
 	mux.Handle("GET /foundation-models/{modelIdentifier}", wrap(h.getFoundationModel))
 	mux.Handle("GET /inference-profiles", wrap(h.listInferenceProfiles))

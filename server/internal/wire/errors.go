@@ -32,12 +32,15 @@ var classCodes = map[rockstream.ErrorClass]string{
 	rockstream.ClassUnavailable:  "ServiceUnavailableException",
 }
 
+// internalMessage is Bedrock's words for a failure on the server's side.
+const internalMessage = "The server encountered an internal error while processing the request."
+
 // defaultMessages are Bedrock's words for errors that arrive without any.
 var defaultMessages = map[string]string{
 	"ThrottlingException":         "Too many requests, please wait before trying again.",
 	"ModelTimeoutException":       "Model has timed out in processing the request. Try your request again.",
 	"ServiceUnavailableException": "Bedrock is unable to process your request.",
-	"InternalServerException":     "The server encountered an internal error while processing the request.",
+	"InternalServerException":     internalMessage,
 	"AccessDeniedException":       "You don't have access to the model with the specified model ID.",
 }
 
@@ -74,10 +77,7 @@ func Message(e *rockstream.Error) string {
 	if m, ok := defaultMessages[Code(e)]; ok {
 		return m
 	}
-	if e.Err != nil {
-		return e.Err.Error()
-	}
-	return "The server encountered an internal error while processing the request."
+	return internalMessage
 }
 
 // errorBody is the JSON of an HTTP error or an exception frame.
@@ -89,6 +89,7 @@ type errorBody struct {
 }
 
 func body(e *rockstream.Error, code string, withType bool) []byte {
+	e = Public(e, "")
 	b := errorBody{Message: Message(e)}
 	if withType {
 		b.Type = code
@@ -107,7 +108,7 @@ func body(e *rockstream.Error, code string, withType bool) []byte {
 // x-amzn-ErrorType, and {"message":…,"__type":…}. Nothing may have been
 // written to w before.
 func WriteError(w http.ResponseWriter, err error) {
-	e := rockstream.AsError(err)
+	e := Public(rockstream.AsError(err), ResponseRequestID(w.Header()))
 	code := Code(e)
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
@@ -121,4 +122,17 @@ func WriteError(w http.ResponseWriter, err error) {
 	}
 	w.WriteHeader(Status(e))
 	_, _ = w.Write(body(e, code, true))
+}
+
+// WriteException answers with Bedrock's HTTP error shape for an exception
+// that no rockstream error class names, such as UnknownOperationException
+// for a path no operation serves.
+func WriteException(w http.ResponseWriter, status int, code, message string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Del("Content-Length")
+	SetHeader(h, ErrorTypeHeader, code+errorTypeSuffix)
+	w.WriteHeader(status)
+	out, _ := json.Marshal(errorBody{Type: code, Message: message})
+	_, _ = w.Write(out)
 }

@@ -136,7 +136,7 @@ func TestWriteError(t *testing.T) {
 	}{
 		{"validation", rockstream.Validationf("The provided model identifier is invalid."), 400, "ValidationException", "The provided model identifier is invalid.", ""},
 		{"throttling default words", &rockstream.Error{Class: rockstream.ClassThrottling, RetryAfter: 1500 * 1e6}, 429, "ThrottlingException", "Too many requests, please wait before trying again.", "2"},
-		{"plain error", errors.New("boom"), 500, "InternalServerException", "boom", ""},
+		{"plain error", errors.New("boom"), 500, "InternalServerException", internalMessage, ""},
 		{"auth", &rockstream.Error{Class: rockstream.ClassAuth, Code: "MissingAuthenticationTokenException", StatusCode: 403, Message: "Missing Authentication Token"}, 403, "MissingAuthenticationTokenException", "Missing Authentication Token", ""},
 	}
 	for _, tt := range tests {
