@@ -180,8 +180,8 @@ func (c Codec) DecodeRequest(modelID string, body []byte) (*rockstream.Request, 
 	req.Temperature = b.Float("temperature", 0, 2)
 	req.TopP = b.Float("top_p", 0, 1)
 	req.StopSequences = stops(b)
-	if e, ok := b.Enum("reasoning_effort", c.Spec.Effort...); ok {
-		req.Effort = e
+	if len(c.Spec.Effort) > 0 {
+		req.Effort, _ = b.Enum("reasoning_effort", c.Spec.Effort...)
 	}
 	decodeTools(b, req)
 	for i, raw := range b.Array("messages") {
@@ -267,7 +267,10 @@ func decodeMessage(m *prompt.Body, req *rockstream.Request) {
 		req.System = append(req.System, content)
 	case "tool":
 		m.Require("tool_call_id")
-		id, _ := m.String("tool_call_id")
+		id, ok := m.String("tool_call_id")
+		if ok && id == "" {
+			m.FailAt("tool_call_id", "expected minLength: 1, actual: 0")
+		}
 		blk := rockstream.Block{Type: rockstream.BlockToolResult, ToolUseID: id,
 			Content: []rockstream.Block{{Type: rockstream.BlockText, Text: content}}}
 		if n := len(req.Messages); n > 0 && isToolResults(req.Messages[n-1]) {

@@ -60,8 +60,8 @@ type decoder struct {
 	family  string
 	tags    *tagSplitter // nil when reasoning comes in its own field
 	started bool
-	blocks  int         // index of the next block
-	cur     int         // index of the open block
+	blocks  int // index of the next block
+	cur     int // index of the open block
 	kind    rockstream.BlockType
 	calls   map[int]int // tool call index → block index
 	done    bool
