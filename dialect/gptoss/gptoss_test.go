@@ -138,7 +138,7 @@ func TestEncodeRequestRefuses(t *testing.T) {
 
 func TestDecodeRequestValidation(t *testing.T) {
 	codectest.CheckValidation(t, Codec{}, model, map[string][2]string{
-		"ok": {`{"model":"openai.gpt-oss-20b-1:0","messages":[{"role":"developer","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"hi"}]}],"max_completion_tokens":100,"reasoning_effort":"medium","stop":"x","stream":true}`, ""},
+		"ok":           {`{"model":"openai.gpt-oss-20b-1:0","messages":[{"role":"developer","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"hi"}]}],"max_completion_tokens":100,"reasoning_effort":"medium","stop":"x","stream":true}`, ""},
 		"missing":      {`{"max_tokens":10}`, "Malformed input request: #: required key [messages] not found, please reformat your input and try again."},
 		"extraneous":   {`{"messages":[{"role":"user","content":"hi"}],"top_k":10}`, "Malformed input request: #: extraneous key [top_k] is not permitted, please reformat your input and try again."},
 		"effort":       {`{"messages":[{"role":"user","content":"hi"}],"reasoning_effort":"max"}`, "Malformed input request: #/reasoning_effort: max is not a valid enum value, please reformat your input and try again."},
