@@ -71,9 +71,9 @@ func TestEncodeRequestGolden(t *testing.T) {
 
 func TestDecodeRequestRawPrompt(t *testing.T) {
 	for prompt, want := range map[string][]rockstream.Message{
-		"Describe a hello world program.": {rockstream.UserText("Describe a hello world program.")},
+		"Describe a hello world program.":                       {rockstream.UserText("Describe a hello world program.")},
 		"<｜begin▁of▁sentence｜><｜User｜>Hi<｜Assistant｜><think>\n": {rockstream.UserText("Hi")},
-		"<｜begin▁of▁sentence｜><｜User｜>Hi<｜Assistant｜>Sure,": {rockstream.UserText("Hi"), {Role: rockstream.RoleAssistant, Content: []rockstream.Block{text("Sure,")}}},
+		"<｜begin▁of▁sentence｜><｜User｜>Hi<｜Assistant｜>Sure,":     {rockstream.UserText("Hi"), {Role: rockstream.RoleAssistant, Content: []rockstream.Block{text("Sure,")}}},
 	} {
 		body, _ := json.Marshal(map[string]string{"prompt": prompt})
 		got, err := Codec{}.DecodeRequest(r1, body)
