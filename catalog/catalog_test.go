@@ -113,7 +113,8 @@ func TestRequiredModels(t *testing.T) {
 			t.Errorf("%s is profile-only but no profile carries it", id)
 		}
 	}
-	families := map[string]bool{"anthropic": true, "titan": true, "nova": true, "llama": true, "mistral": true, "cohere": true}
+	families := map[string]bool{"anthropic": true, "titan": true, "nova": true, "llama": true, "mistral": true, "cohere": true,
+		"gptoss": true, "deepseek": true, "qwen": true}
 	for _, m := range Models() {
 		if !families[m.Family] || m.Name == "" || m.Provider == "" || len(m.InputModalities) == 0 || len(m.OutputModalities) == 0 {
 			t.Errorf("incomplete model %+v", m)

@@ -37,7 +37,8 @@ type Model struct {
 	Name     string // e.g. "Claude 3 Sonnet"
 	Provider string // e.g. "Anthropic"
 	// Family is the name of the dialect codec that speaks the model's
-	// InvokeModel body: anthropic, titan, nova, llama, mistral or cohere.
+	// InvokeModel body: anthropic, titan, nova, llama, mistral, cohere,
+	// gptoss, deepseek or qwen.
 	Family    string
 	Streaming bool
 	// OnDemand is false for models that may be invoked only through an
@@ -92,6 +93,16 @@ var models = []Model{
 	{ID: "mistral.mistral-7b-instruct-v0:2", Name: "Mistral 7B Instruct", Provider: "Mistral AI", Family: "mistral", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
 	{ID: "mistral.mixtral-8x7b-instruct-v0:1", Name: "Mixtral 8x7B Instruct", Provider: "Mistral AI", Family: "mistral", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
 	{ID: "mistral.mistral-large-2402-v1:0", Name: "Mistral Large (24.02)", Provider: "Mistral AI", Family: "mistral", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
+	// Minimal entries for the chat-completions families (gptoss, deepseek,
+	// qwen), so the local runtime serves them.
+	{ID: "deepseek.r1-v1:0", Name: "DeepSeek-R1", Provider: "DeepSeek", Family: "deepseek", Streaming: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut, Geographies: []string{"us"}},
+	{ID: "deepseek.v3-v1:0", Name: "DeepSeek-V3.1", Provider: "DeepSeek", Family: "deepseek", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
+	{ID: "openai.gpt-oss-20b-1:0", Name: "gpt-oss-20b", Provider: "OpenAI", Family: "gptoss", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
+	{ID: "openai.gpt-oss-120b-1:0", Name: "gpt-oss-120b", Provider: "OpenAI", Family: "gptoss", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
+	{ID: "qwen.qwen3-32b-v1:0", Name: "Qwen3 32B (dense)", Provider: "Qwen", Family: "qwen", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
+	{ID: "qwen.qwen3-235b-a22b-2507-v1:0", Name: "Qwen3 235B A22B 2507", Provider: "Qwen", Family: "qwen", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
+	{ID: "qwen.qwen3-coder-30b-a3b-v1:0", Name: "Qwen3 Coder 30B A3B Instruct", Provider: "Qwen", Family: "qwen", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
+	{ID: "qwen.qwen3-coder-480b-a35b-v1:0", Name: "Qwen3 Coder 480B A35B Instruct", Provider: "Qwen", Family: "qwen", Streaming: true, OnDemand: true, Lifecycle: Active, InputModalities: textIn, OutputModalities: textOut},
 }
 
 // DefaultModel is the model rockstream uses when the caller names none.

@@ -9,9 +9,12 @@ import (
 	"github.com/rockstream/rockstream/dialect"
 	"github.com/rockstream/rockstream/dialect/anthropic"
 	"github.com/rockstream/rockstream/dialect/cohere"
+	"github.com/rockstream/rockstream/dialect/deepseek"
+	"github.com/rockstream/rockstream/dialect/gptoss"
 	"github.com/rockstream/rockstream/dialect/llama"
 	"github.com/rockstream/rockstream/dialect/mistral"
 	"github.com/rockstream/rockstream/dialect/nova"
+	"github.com/rockstream/rockstream/dialect/qwen"
 	"github.com/rockstream/rockstream/dialect/titan"
 	"github.com/rockstream/rockstream/modelid"
 )
@@ -39,10 +42,13 @@ var families = []entry{
 	{"meta.llama", fixed(llama.Codec{})},
 	{"mistral.", fixed(mistral.Codec{})},
 	{"cohere.command", func(base string) dialect.Codec { return cohere.Codec{Chat: cohere.IsChatModel(base)} }},
+	{"openai.gpt-oss", fixed(gptoss.Codec{})},
+	{"deepseek.", func(base string) dialect.Codec { return deepseek.Codec{Chat: deepseek.IsChatModel(base)} }},
+	{"qwen.qwen3", fixed(qwen.Codec{})},
 }
 
 // Known is the names of the families ForModel can return, for messages.
-var Known = []string{"anthropic", "titan", "nova", "llama", "mistral", "cohere"}
+var Known = []string{"anthropic", "titan", "nova", "llama", "mistral", "cohere", "gptoss", "deepseek", "qwen"}
 
 // ForModel returns the codec for modelID. Unknown families fail with a
 // validation error that names the known ones.
@@ -61,9 +67,9 @@ func ForModel(modelID string) (dialect.Codec, error) {
 }
 
 // ForRequest is ForModel refined by the request body, for the local
-// runtime: a Mistral body in the chat form ("messages") gets a codec that
-// answers in the chat form, and a Cohere body with "message" one that
-// answers in the Command R form.
+// runtime: a Mistral or DeepSeek body in the chat form ("messages") gets a
+// codec that answers in the chat form, and a Cohere body with "message"
+// one that answers in the Command R form.
 func ForRequest(modelID string, body []byte) (dialect.Codec, error) {
 	c, err := ForModel(modelID)
 	if err != nil {
@@ -74,6 +80,8 @@ func ForRequest(modelID string, body []byte) (dialect.Codec, error) {
 		return mistral.Codec{Chat: mistral.IsChat(body)}, nil
 	case cohere.Codec:
 		return cohere.Codec{Chat: cohere.IsChatModel(baseModel(modelID)) || cohere.IsChatBody(body)}, nil
+	case deepseek.Codec:
+		return deepseek.Codec{Chat: deepseek.IsChat(body)}, nil
 	}
 	return c, nil
 }

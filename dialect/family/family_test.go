@@ -7,6 +7,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect/cohere"
+	"github.com/rockstream/rockstream/dialect/deepseek"
 	"github.com/rockstream/rockstream/dialect/mistral"
 )
 
@@ -40,6 +41,15 @@ func TestForModel(t *testing.T) {
 		{"arn:aws:bedrock:us-east-1:123456789012:custom-model/amazon.titan-text-express-v1:0:8k/abcdef123456", "titan"},
 		{"arn:aws:bedrock:us-east-1:123456789012:default-prompt-router/anthropic.claude:1", "anthropic"},
 		{"arn:aws:bedrock:us-east-1:123456789012:default-prompt-router/meta.llama:1", "llama"},
+		{"openai.gpt-oss-20b-1:0", "gptoss"},
+		{"openai.gpt-oss-120b-1:0", "gptoss"},
+		{"us.openai.gpt-oss-120b-1:0", "gptoss"},
+		{"deepseek.r1-v1:0", "deepseek"},
+		{"us.deepseek.r1-v1:0", "deepseek"},
+		{"deepseek.v3-v1:0", "deepseek"},
+		{"qwen.qwen3-32b-v1:0", "qwen"},
+		{"qwen.qwen3-coder-480b-a35b-v1:0", "qwen"},
+		{"qwen.qwen3-235b-a22b-2507-v1:0", "qwen"},
 	} {
 		t.Run(tc.id, func(t *testing.T) {
 			c, err := ForModel(tc.id)
@@ -85,6 +95,8 @@ func TestForRequest(t *testing.T) {
 		{"mistral.mistral-large-2407-v1:0", `{"prompt":"<s>[INST] hi [/INST]"}`, false},
 		{"cohere.command-r-v1:0", `{"message":"hi"}`, true},
 		{"cohere.command-text-v14", `{"prompt":"hi"}`, false},
+		{"us.deepseek.r1-v1:0", `{"prompt":"hi"}`, false},
+		{"deepseek.v3-v1:0", `{"messages":[{"role":"user","content":"hi"}]}`, true},
 	} {
 		c, err := ForRequest(tc.id, []byte(tc.body))
 		if err != nil {
@@ -96,9 +108,16 @@ func TestForRequest(t *testing.T) {
 			chat = c.Chat
 		case cohere.Codec:
 			chat = c.Chat
+		case deepseek.Codec:
+			chat = c.Chat
 		}
 		if chat != tc.chat {
 			t.Errorf("ForRequest(%s, %s) chat = %v, want %v", tc.id, tc.body, chat, tc.chat)
+		}
+	}
+	for id, chat := range map[string]bool{"deepseek.r1-v1:0": false, "deepseek.v3-v1:0": true, "us.deepseek.v3-v1:0": true} {
+		if c, err := ForModel(id); err != nil || c.(deepseek.Codec).Chat != chat {
+			t.Errorf("ForModel(%s) = %#v %v, want chat %v", id, c, err, chat)
 		}
 	}
 	if c, err := ForRequest("amazon.nova-lite-v1:0", nil); err != nil || c.Name() != "nova" {
