@@ -11,8 +11,8 @@ import (
 // before sending it. They are the ranges the local runtime's codecs
 // enforce (dialect/*), which follow Bedrock's model parameter pages.
 type Limits struct {
-	// Family is the codec family: anthropic, titan, nova, llama, mistral
-	// or cohere.
+	// Family is the codec family: anthropic, titan, nova, llama, mistral,
+	// cohere, gptoss, qwen or deepseek.
 	Family string
 	// MaxTokens is the largest number of tokens a request may ask for
 	// (max_tokens, maxTokenCount, max_gen_len, …).
@@ -32,6 +32,9 @@ var familyLimits = map[string]Limits{
 	"llama":     {Family: "llama", MaxTokens: 2048, MaxTemperature: 1, StopSequences: false},
 	"mistral":   {Family: "mistral", MaxTokens: 8192, MaxTemperature: 1, StopSequences: true},
 	"cohere":    {Family: "cohere", MaxTokens: 4096, MaxTemperature: 5, StopSequences: true},
+	"gptoss":    {Family: "gptoss", MaxTokens: 128000, MaxTemperature: 2, StopSequences: true},
+	"qwen":      {Family: "qwen", MaxTokens: 32768, MaxTemperature: 2, StopSequences: true},
+	"deepseek":  {Family: "deepseek", MaxTokens: 32768, MaxTemperature: 2, StopSequences: true},
 }
 
 // limitOverride refines a family's limits for the models whose base ID
@@ -45,6 +48,9 @@ var limitOverrides = []limitOverride{
 	// Command R and R+ take the chat body, whose temperature stops at 1;
 	// the older Command models' text body goes to 5.
 	{"cohere.command-r", func(l *Limits) { l.MaxTemperature = 1 }},
+	// R1 takes a text prompt, whose temperature stops at 1; DeepSeek's
+	// chat models take the chat body's range.
+	{"deepseek.r1", func(l *Limits) { l.MaxTemperature = 1 }},
 }
 
 // FamilyLimits returns the limits of family for modelID (a model ID,

@@ -63,13 +63,16 @@ func TestFamilyLimits(t *testing.T) {
 		{"cohere", "cohere.command-r-v1:0", 4096, 1, true},
 		{"cohere", "arn:aws:bedrock:us-east-1::foundation-model/cohere.command-r-plus-v1:0", 4096, 1, true},
 		{"anthropic", "anthropic.claude-3-sonnet-20240229-v1:0", 128000, 1, true},
+		{"deepseek", "us.deepseek.r1-v1:0", 32768, 1, true},
+		{"deepseek", "deepseek.v3-v1:0", 32768, 2, true},
+		{"gptoss", "openai.gpt-oss-120b-1:0", 128000, 2, true},
 	} {
 		l, ok := FamilyLimits(tt.family, tt.id)
 		if !ok || l.MaxTokens != tt.maxTokens || l.MaxTemperature != tt.maxTemp || l.StopSequences != tt.stop {
 			t.Errorf("FamilyLimits(%s, %s) = %+v, %v", tt.family, tt.id, l, ok)
 		}
 	}
-	if _, ok := FamilyLimits("deepseek", "deepseek.r1-v1:0"); ok {
+	if _, ok := FamilyLimits("writer", "writer.palmyra-x5-v1:0"); ok {
 		t.Error("an unknown family has limits")
 	}
 }
