@@ -36,7 +36,7 @@ func TestOutOfRangeFlagsAreRefusedLocally(t *testing.T) {
 			"pass --max-tokens 2048 or less"},
 		{"temperature", invocation{args: []string{"--temperature", "5", "hi"}}, "use a value from 0 to 1"},
 		{"cohere chat temperature", invocation{args: []string{"--model", "cohere.command-r-v1:0", "--temperature", "2", "hi"}}, "use a value from 0 to 1"},
-		{"converse temperature", invocation{args: []string{"--api", "converse", "--model", "deepseek.r1-v1:0", "--temperature", "3", "hi"}}, "between 0 and 1"},
+		{"converse temperature", invocation{args: []string{"--api", "converse", "--model", "deepseek.r1-v1:0", "--temperature", "3", "hi"}}, "use a value from 0 to 1"},
 		{"unknown model", invocation{args: []string{"--model", "nonsense-model", "hi"}}, `unknown model "nonsense-model"`},
 		{"unknown model as JSON", invocation{args: []string{"--json", "--model", "nonsense-model", "hi"}}, `unknown model "nonsense-model"`},
 		{"unknown model in chat", invocation{args: []string{"chat", "--model", "nonsense-model"}}, `unknown model "nonsense-model"`},
