@@ -51,6 +51,15 @@ Backends (--backend):
 secrets removed; requests refused before their stream are not recorded, and
 the directory holds at most --record-max-files files and --record-max-bytes.
 
+Open streams are bounded, Bedrock Runtime and gateway together: --max-streams
+overall and --max-streams-per-key per verified key; past a bound a request is
+refused before it starts with 429 and Retry-After (ThrottlingException on the
+Bedrock wire, rate_limit_error on the gateway). A gateway stream belongs to
+the API key that started it: only that key can resume or stop it. Resume
+journals are bounded in bytes and count (--resume-max-*); the oldest finished
+are forgotten first, and when live streams fill a bound a new stream is served
+without a journal, with X-Rockstream-Resume: unavailable.
+
 With --auth any (the default) any well-formed SigV4 signature or Bedrock API
 key is accepted, so the server listens on loopback only unless --insecure is
 given. --auth strict accepts only the keys in --keys-file:
@@ -83,6 +92,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	fs.Var(&testKeys, "test-header-keys", "comma-separated `keys` (access key IDs, API keys) whose X-Rockstream-Pace and X-Rockstream-Fault headers are honoured from beyond loopback (repeatable); loopback clients are always honoured, others are refused with 403. The Bedrock Runtime verifies keys only with --auth strict, and a SigV4 request must sign the headers")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
+	var limits serveLimits
+	limits.register(fs)
 	var bf backendFlags
 	bf.register(fs)
 	fs.IntVar(&bf.recordLimits.MaxFiles, "record-max-files", replay.DefaultMaxFiles, "most recordings --record's directory holds (those already there count); later streams are not recorded")
@@ -119,6 +130,12 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if *resume < 0 {
 		return c.usage("serve", usageErrorf("--resume must not be negative, not %v", *resume))
 	}
+	if err := limits.check(); err != nil {
+		return c.usage("serve", err)
+	}
+	streams := limits.tracker()
+	resumeOpts := limits.resume
+	resumeOpts.Retention = *resume
 	backendSet := false
 	fs.Visit(func(f *flag.Flag) { backendSet = backendSet || f.Name == "backend" })
 	cfg, used, err := bf.check(backendSet)
@@ -140,6 +157,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		TestHeaderKeys: trusted,
 		Logger:         log,
 		Region:         region,
+		Streams:        streams,
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend:        instrumented,
@@ -147,7 +165,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 				RequireKeys:    open,
 				TestHeaderKeys: trusted,
 				Logger:         log,
-				Resume:         gateway.ResumeOptions{Retention: *resume},
+				Resume:         resumeOpts,
+				Streams:        streams,
 				// Offer only what the region can call: profiles in place
 				// of models that need one, no end-of-life models.
 				Models: func() []string { return catalog.Callable(region) },
