@@ -176,3 +176,14 @@ func TestLiveJournalsFillTheBound(t *testing.T) {
 		t.Error("a stream without a journal resumed")
 	}
 }
+
+// usage is what the journals take of the bounds: bytes charged, bytes
+// held and count, overall.
+func (s *journalStore) usage() (charged, held int64, count int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, j := range s.m {
+		held += j.held()
+	}
+	return s.bytes, held, len(s.m)
+}

@@ -59,11 +59,9 @@ func (s *journalStore) admit(id, key string, d dialect, cancel context.CancelCau
 		if perKey {
 			only = &key
 		}
-		victim := s.oldestFinished(only)
-		if victim == nil {
+		if !s.evictOldest(only) {
 			return nil, false
 		}
-		s.evict(victim)
 	}
 	j := newJournal(id, d, s.lim.MaxEvents, cancel)
 	j.owner, j.maxBytes = key, s.lim.MaxStreamBytes
@@ -149,6 +147,28 @@ func (s *journalStore) finished(j *journal) {
 	}
 	s.charge(j, held)
 	s.order.MoveToBack(j.elem)
+	// Its last events are kept regardless of its bound: if they took the
+	// store past one, the oldest finished make room again.
+	for s.bytes > s.lim.MaxBytes {
+		if !s.evictOldest(nil) {
+			break
+		}
+	}
+	for u := s.keys[j.owner]; j.owner != "" && u != nil && u.bytes > s.lim.MaxBytesPerKey; u = s.keys[j.owner] {
+		if !s.evictOldest(&j.owner) {
+			break
+		}
+	}
+}
+
+// evictOldest evicts the oldest finished journal (of key, if not nil);
+// false when there is none. The caller holds mu.
+func (s *journalStore) evictOldest(key *string) bool {
+	victim := s.oldestFinished(key)
+	if victim != nil {
+		s.evict(victim)
+	}
+	return victim != nil
 }
 
 // owns reports whether key may see stream j: the key that started it, or
@@ -228,15 +248,4 @@ func (s *journalStore) stop(id, key string) bool {
 	}
 	j.cancel(errStopped)
 	return true
-}
-
-// usage is what the journals take of the bounds: bytes charged, bytes
-// held and count, overall.
-func (s *journalStore) usage() (charged, held int64, count int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, j := range s.m {
-		held += j.held()
-	}
-	return s.bytes, held, len(s.m)
 }

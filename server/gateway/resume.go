@@ -65,6 +65,22 @@ func (g *Gateway) follow(w http.ResponseWriter, ctx context.Context, j *journal,
 	}
 }
 
+// parseLastEventID reads a Last-Event-ID: the number of the last event a
+// reader got, 0 when empty (from the start).
+func parseLastEventID(last string) (int64, *rockstream.Error) {
+	last = strings.TrimSpace(last)
+	if last == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(last, 10, 64)
+	if err != nil || n < 0 {
+		e := rockstream.Validationf("Last-Event-ID %q is not an event ID of this stream.", last)
+		e.Err = &openai.ParamError{Param: "Last-Event-ID", Code: "invalid_value"}
+		return 0, e
+	}
+	return n, nil
+}
+
 // resume serves GET /v1/streams/{id}: the events after Last-Event-ID (the
 // header, or ?last_event_id=), then the rest live. Only the key that
 // started a stream can resume it; to any other it does not exist.
@@ -73,14 +89,10 @@ func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 	if last == "" {
 		last = r.URL.Query().Get("last_event_id")
 	}
-	var after int64
-	if last = strings.TrimSpace(last); last != "" {
-		n, err := strconv.ParseInt(last, 10, 64)
-		if err != nil || n < 0 {
-			writeError(w, d, rockstream.Validationf("Last-Event-ID %q is not an event ID of this stream.", last))
-			return
-		}
-		after = n
+	after, perr := parseLastEventID(last)
+	if perr != nil {
+		writeError(w, d, perr)
+		return
 	}
 	j, ok := g.journals.attach(r.PathValue("id"), g.verifiedKey(r))
 	if !ok {
