@@ -65,6 +65,10 @@ type Options struct {
 	// Mount, if set, adds more routes (gateway, web page, metrics) to the
 	// server's mux.
 	Mount func(mux *http.ServeMux)
+	// Streams registers the open Bedrock streams for shutdown and bounds
+	// them (relay.Tracker's Max and MaxPerKey); nil means a new Tracker
+	// with the default bounds.
+	Streams *relay.Tracker
 }
 
 // Server is the configured handler tree, ready to serve.
@@ -88,7 +92,10 @@ func New(o Options) (*Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	mux := http.NewServeMux()
-	streams := new(relay.Tracker)
+	streams := o.Streams
+	if streams == nil {
+		streams = new(relay.Tracker)
+	}
 	runtime.Register(mux, runtime.Options{
 		Backend: o.Backend, Region: o.Region, Logger: log, MaxBodyBytes: o.MaxBodyBytes,
 		Auth: func(h http.Handler) http.Handler {

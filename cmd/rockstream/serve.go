@@ -51,6 +51,15 @@ Backends (--backend):
 secrets removed; requests refused before their stream are not recorded, and
 the directory holds at most --record-max-files files and --record-max-bytes.
 
+Open streams are bounded, Bedrock Runtime and gateway together: --max-streams
+overall and --max-streams-per-key per verified key; past a bound a request is
+refused before it starts with 429 and Retry-After (ThrottlingException on the
+Bedrock wire, rate_limit_error on the gateway). A gateway stream belongs to
+the API key that started it: only that key can resume or stop it. Resume
+journals are bounded in bytes and count (--resume-max-*); the oldest finished
+are forgotten first, and when live streams fill a bound a new stream is served
+without a journal, with X-Rockstream-Resume: unavailable.
+
 With --auth any (the default) any well-formed SigV4 signature or Bedrock API
 key is accepted, so the server listens on loopback only unless --insecure is
 given. --auth strict accepts only the keys in --keys-file:
@@ -98,6 +107,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	fs.Var(&allowHosts, "allow-host", "Host `name` the server answers besides loopback names: a name, an address or *.domain; comma-separated or repeatable. On loopback every other Host is refused; beyond loopback, giving it turns the Host check on")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
+	var limits serveLimits
+	limits.register(fs)
 	var bf backendFlags
 	bf.register(fs)
 	fs.IntVar(&bf.recordLimits.MaxFiles, "record-max-files", replay.DefaultMaxFiles, "most recordings --record's directory holds (those already there count); later streams are not recorded")
@@ -137,6 +148,12 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if *resume < 0 {
 		return c.usage("serve", usageErrorf("--resume must not be negative, not %v", *resume))
 	}
+	if err := limits.check(); err != nil {
+		return c.usage("serve", err)
+	}
+	streams := limits.tracker()
+	resumeOpts := limits.resume
+	resumeOpts.Retention = *resume
 	backendSet := false
 	fs.Visit(func(f *flag.Flag) { backendSet = backendSet || f.Name == "backend" })
 	cfg, used, err := bf.check(backendSet)
@@ -161,6 +178,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		Region:         region,
 		AllowHosts:     hosts,
 		AnyHost:        open && len(hosts) == 0,
+		Streams:        streams,
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend:        instrumented,
@@ -168,7 +186,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 				RequireKeys:    open,
 				TestHeaderKeys: trusted,
 				Logger:         log,
-				Resume:         gateway.ResumeOptions{Retention: *resume},
+				Resume:         resumeOpts,
+				Streams:        streams,
 				// Offer only what the region can call: profiles in place
 				// of models that need one, no end-of-life models.
 				Models: func() []string { return catalog.Callable(region) },

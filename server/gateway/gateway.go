@@ -29,6 +29,23 @@ const (
 	DefaultMaxEvents    = 4096
 )
 
+// Defaults for ResumeOptions' zero bounds on the journals that make streams
+// resumable. A journal holds the window of its stream a reader may resume
+// from, not the whole answer; these hold some hundreds of live streams at
+// a full window and thousands of finished ones, in a few hundred MB.
+const (
+	DefaultMaxStreamBytes    = 1 << 20
+	DefaultMaxJournalBytes   = 256 << 20
+	DefaultMaxKeyBytes       = 64 << 20
+	DefaultMaxJournals       = 4096
+	DefaultMaxJournalsPerKey = 1024
+)
+
+// HeaderResume names the response header that says whether a stream can
+// be resumed: "available", or "unavailable" when the journals' bounds are
+// taken by live streams, which then streams without a journal.
+const HeaderResume = "X-Rockstream-Resume"
+
 // DisconnectPolicy says what happens to a resumable stream's upstream when
 // its reader goes away.
 type DisconnectPolicy int
@@ -51,8 +68,56 @@ type ResumeOptions struct {
 	// MaxEvents bounds each journal; zero means DefaultMaxEvents. A
 	// journal that is full of undelivered events makes the upstream wait.
 	MaxEvents int
+	// MaxStreamBytes bounds each journal's bytes as MaxEvents bounds its
+	// events, and is what a live stream's journal is charged against the
+	// bounds below until it finishes; zero means DefaultMaxStreamBytes.
+	MaxStreamBytes int64
+	// MaxBytes bounds the bytes of all journals together; zero means
+	// DefaultMaxJournalBytes.
+	MaxBytes int64
+	// MaxBytesPerKey bounds the bytes of one API key's journals; zero
+	// means DefaultMaxKeyBytes. Streams without a key count only against
+	// MaxBytes and MaxJournals.
+	MaxBytesPerKey int64
+	// MaxJournals bounds how many journals are kept; zero means
+	// DefaultMaxJournals.
+	MaxJournals int
+	// MaxJournalsPerKey bounds how many of one API key's journals are
+	// kept; zero means DefaultMaxJournalsPerKey.
+	//
+	// To admit a new stream the oldest finished journals (no reader, the
+	// producer done) are forgotten first; when live journals alone fill a
+	// bound, the new stream runs without a journal: it streams as usual,
+	// with HeaderResume "unavailable", and cannot be resumed.
+	MaxJournalsPerKey int
 	// OnDisconnect is Cancel (the default) or Finish.
 	OnDisconnect DisconnectPolicy
+}
+
+// withDefaults fills o's zero bounds with the defaults. A stream's bytes
+// are at most the bounds it is charged against, or no stream could keep a
+// journal.
+func (o ResumeOptions) withDefaults() ResumeOptions {
+	if o.MaxEvents <= 0 {
+		o.MaxEvents = DefaultMaxEvents
+	}
+	if o.MaxStreamBytes <= 0 {
+		o.MaxStreamBytes = DefaultMaxStreamBytes
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxJournalBytes
+	}
+	if o.MaxBytesPerKey <= 0 {
+		o.MaxBytesPerKey = DefaultMaxKeyBytes
+	}
+	if o.MaxJournals <= 0 {
+		o.MaxJournals = DefaultMaxJournals
+	}
+	if o.MaxJournalsPerKey <= 0 {
+		o.MaxJournalsPerKey = DefaultMaxJournalsPerKey
+	}
+	o.MaxStreamBytes = min(o.MaxStreamBytes, o.MaxBytes, o.MaxBytesPerKey)
+	return o
 }
 
 // Options configures the gateway. Zero values are usable defaults.
@@ -82,6 +147,11 @@ type Options struct {
 	WriteTimeout time.Duration
 	// Resume makes streams resumable; the zero value turns it off.
 	Resume ResumeOptions
+	// Streams registers every stream for shutdown and bounds how many are
+	// open, overall and per API key (relay.Tracker's Max and MaxPerKey);
+	// share the server's so the bounds hold for the whole process. Nil
+	// means the gateway's own, with the relay's default bounds.
+	Streams *relay.Tracker
 	// Logger receives one line per stream; nil discards.
 	Logger *slog.Logger
 	// Models lists the model IDs GET /v1/models answers; nil means the
@@ -95,7 +165,7 @@ type Gateway struct {
 	opts     Options
 	log      *slog.Logger
 	journals *journalStore
-	streams  relay.Tracker
+	streams  *relay.Tracker
 }
 
 // Register adds the gateway's routes to mux and returns the Gateway, whose
@@ -110,14 +180,16 @@ func Register(mux *http.ServeMux, opts Options) *Gateway {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if opts.Resume.MaxEvents <= 0 {
-		opts.Resume.MaxEvents = DefaultMaxEvents
-	}
+	opts.Resume = opts.Resume.withDefaults()
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	g := &Gateway{opts: opts, log: log, journals: newJournalStore()}
+	streams := opts.Streams
+	if streams == nil {
+		streams = new(relay.Tracker)
+	}
+	g := &Gateway{opts: opts, log: log, journals: newJournalStore(opts.Resume), streams: streams}
 	mux.Handle("POST /v1/chat/completions", g.access(openaiDialect{}, requireJSON(g.chatCompletions)))
 	mux.Handle("POST /v1/messages", g.access(anthropicDialect{}, requireJSON(g.messages)))
 	mux.Handle("POST /v1/messages/count_tokens", g.access(anthropicDialect{}, requireJSON(g.countTokens)))

@@ -32,7 +32,7 @@ func (g *Gateway) chatCompletions(w http.ResponseWriter, r *http.Request, d dial
 		return
 	}
 	if !mode.Stream {
-		resp, ok := g.complete(w, ctx, d, req)
+		resp, ok := g.complete(w, ctx, d, req, g.verifiedKey(r))
 		if ok {
 			id := "chatcmpl-" + newStreamID()
 			writeJSON(w, openai.EncodeCompletion(resp, openai.ChunkInfo{ID: id, Model: req.Model, Created: time.Now().Unix()}))
@@ -40,7 +40,7 @@ func (g *Gateway) chatCompletions(w http.ResponseWriter, r *http.Request, d dial
 		return
 	}
 	id := newStreamID()
-	g.stream(w, &streamCall{d: d, enc: newOpenAIEncoder(id, req.Model, mode.IncludeUsage), req: req, ctx: ctx, id: id, start: time.Now()})
+	g.stream(w, &streamCall{d: d, enc: newOpenAIEncoder(id, req.Model, mode.IncludeUsage), req: req, ctx: ctx, id: id, key: g.verifiedKey(r), start: time.Now()})
 }
 
 // messages serves POST /v1/messages, Anthropic's Messages API.
@@ -61,13 +61,13 @@ func (g *Gateway) messages(w http.ResponseWriter, r *http.Request, d dialect) {
 		return
 	}
 	if !stream {
-		if resp, ok := g.complete(w, ctx, d, req); ok {
+		if resp, ok := g.complete(w, ctx, d, req, g.verifiedKey(r)); ok {
 			writeJSON(w, anthropic.EncodeMessage(resp))
 		}
 		return
 	}
 	id := newStreamID()
-	g.stream(w, &streamCall{d: d, enc: &anthropicEncoder{enc: anthropic.NewSSEEncoder()}, req: req, ctx: ctx, id: id, start: time.Now()})
+	g.stream(w, &streamCall{d: d, enc: &anthropicEncoder{enc: anthropic.NewSSEEncoder()}, req: req, ctx: ctx, id: id, key: g.verifiedKey(r), start: time.Now()})
 }
 
 // readRequest reads r's body, hands it to parse, and applies the
@@ -112,12 +112,13 @@ func (g *Gateway) countTokens(w http.ResponseWriter, r *http.Request, d dialect)
 
 // complete runs a whole answer for a non-streaming request. On failure it
 // has answered with the error and returns false.
-func (g *Gateway) complete(w http.ResponseWriter, ctx context.Context, d dialect, req *rockstream.Request) (*rockstream.Response, bool) {
+// The caller's key counts it against the bounds on open streams.
+func (g *Gateway) complete(w http.ResponseWriter, ctx context.Context, d dialect, req *rockstream.Request, key string) (*rockstream.Response, bool) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	untrack, ok := g.streams.Track(cancel)
-	if !ok {
-		writeError(w, d, relay.ShutdownError())
+	untrack, refused := g.streams.Admit(key, cancel)
+	if refused != nil {
+		writeError(w, d, refused)
 		return nil, false
 	}
 	defer untrack()

@@ -2,8 +2,10 @@ package gateway
 
 import (
 	"bytes"
+	"container/list"
 	"context"
 	"errors"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -18,14 +20,22 @@ import (
 // events; the oldest are dropped only once a reader has been sent them,
 // otherwise the producer waits, so a slow reader slows the upstream.
 type journal struct {
-	id string
-	d  dialect
+	id    string
+	owner string // the API key that started the stream, "" without keys
+	d     dialect
+
+	// Owned by the store, under its lock: what the journal is charged
+	// against the store's bounds, and its place in the eviction order.
+	charge int64
+	elem   *list.Element
 
 	mu        sync.Mutex
 	frames    []relay.Item // events base+1 … base+len(frames), with IDs
 	base      int64
 	delivered int64 // the highest event sent to a reader
 	max       int
+	bytes     int64 // what frames and the journal itself hold
+	maxBytes  int64
 	done      bool
 	preErr    *rockstream.Error // the backend failed before the stream began
 	aborted   bool              // the backend asked to drop the connection
@@ -41,8 +51,23 @@ var (
 	errStopped    = errors.New("gateway: the client stopped the stream")
 )
 
+// What the store counts for a journal beyond its events' bytes: an
+// item's fields, and the journal's own state. Close to what the heap
+// holds, so the bounds mean memory.
+const (
+	itemOverhead    = 64
+	journalOverhead = 1024
+)
+
+func itemBytes(it relay.Item) int64 {
+	return int64(len(it.Data)+len(it.Name)+len(it.ID)) + itemOverhead
+}
+
+// newJournal is a journal of at most max events, with one reader (the
+// one that started the stream) and no bound on bytes until the store's.
 func newJournal(id string, d dialect, max int, cancel context.CancelCauseFunc) *journal {
-	return &journal{id: id, d: d, max: max, cancel: cancel, changed: make(chan struct{}), readers: 1}
+	return &journal{id: id, d: d, max: max, maxBytes: math.MaxInt64, bytes: journalOverhead,
+		cancel: cancel, changed: make(chan struct{}), readers: 1}
 }
 
 // signal wakes everyone waiting on a change; the caller holds mu.
@@ -52,15 +77,16 @@ func (j *journal) signal() {
 }
 
 // append adds events, numbering them, and waits while the journal is full
-// of events no reader has been sent.
+// (of events or bytes) of events no reader has been sent. An event bigger
+// than the byte bound is kept alone.
 func (j *journal) append(ctx context.Context, evs []relay.Item) error {
 	for _, ev := range evs {
 		j.mu.Lock()
-		for len(j.frames) >= j.max {
+		ev.ID = j.nextID()
+		size := itemBytes(ev)
+		for len(j.frames) >= j.max || (len(j.frames) > 0 && j.bytes+size > j.maxBytes) {
 			if j.delivered > j.base {
-				j.frames[0] = relay.Item{}
-				j.frames = j.frames[1:]
-				j.base++
+				j.dropOldest()
 				continue
 			}
 			wait := j.changed
@@ -88,12 +114,42 @@ func (j *journal) appendFinal(evs []relay.Item) {
 	}
 }
 
+// nextID is the ID of the next event; the caller holds mu.
+func (j *journal) nextID() string { return strconv.FormatInt(j.last()+1, 10) }
+
+// last is the ID of the newest event, 0 before the first; the caller
+// holds mu.
+func (j *journal) last() int64 { return j.base + int64(len(j.frames)) }
+
 // add numbers a copy of ev and appends it; the caller holds mu.
 func (j *journal) add(ev relay.Item) {
 	ev.Data = bytes.Clone(ev.Data)
-	ev.ID = strconv.FormatInt(j.base+int64(len(j.frames))+1, 10)
+	ev.ID = j.nextID()
 	j.frames = append(j.frames, ev)
+	j.bytes += itemBytes(ev)
 	j.signal()
+}
+
+// dropOldest forgets the oldest event; the caller holds mu.
+func (j *journal) dropOldest() {
+	j.bytes -= itemBytes(j.frames[0])
+	j.frames[0] = relay.Item{}
+	j.frames = j.frames[1:]
+	j.base++
+}
+
+// lastID is the ID of the newest event so far, 0 before the first.
+func (j *journal) lastID() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.last()
+}
+
+// held is what the journal holds, in bytes.
+func (j *journal) held() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.bytes
 }
 
 // finish marks the end of the producer's stream; only the first call
@@ -120,7 +176,7 @@ func (j *journal) read(ctx context.Context, after int64) (evs []relay.Item, done
 			j.mu.Unlock()
 			return nil, false, errGone
 		}
-		if n := j.base + int64(len(j.frames)); after < n {
+		if after < j.last() {
 			evs = append(evs, j.frames[after-j.base:]...)
 			j.mu.Unlock()
 			return evs, false, nil
@@ -154,88 +210,4 @@ func (j *journal) outcome() (preErr *rockstream.Error, aborted bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.preErr, j.aborted
-}
-
-// journalStore holds the resumable streams by ID.
-type journalStore struct {
-	mu sync.Mutex
-	m  map[string]*journal
-}
-
-func newJournalStore() *journalStore { return &journalStore{m: map[string]*journal{}} }
-
-func (s *journalStore) add(j *journal) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[j.id] = j
-}
-
-// attach finds a journal and counts a new reader of it.
-func (s *journalStore) attach(id string) (*journal, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	j, ok := s.m[id]
-	if !ok {
-		return nil, false
-	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.readers++
-	if j.expiry != nil {
-		j.expiry.Stop()
-		j.expiry = nil
-	}
-	return j, true
-}
-
-// detach counts a reader gone. The last one to leave cancels the upstream
-// under the Cancel policy, and starts the retention clock: when it runs
-// out, the producer is stopped and the journal forgotten.
-func (s *journalStore) detach(j *journal, policy DisconnectPolicy, retention time.Duration) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.readers--
-	if j.readers > 0 {
-		return
-	}
-	if !j.done && policy == Cancel {
-		j.cancel(errReaderLeft)
-	}
-	j.expiry = time.AfterFunc(retention, func() {
-		j.cancel(errExpired)
-		s.mu.Lock()
-		if s.m[j.id] == j {
-			delete(s.m, j.id)
-		}
-		s.mu.Unlock()
-	})
-}
-
-// clear forgets every journal, after shutdown.
-func (s *journalStore) clear() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id, j := range s.m {
-		j.mu.Lock()
-		if j.expiry != nil {
-			j.expiry.Stop()
-		}
-		j.mu.Unlock()
-		j.cancel(relay.ErrShutdown)
-		delete(s.m, id)
-	}
-}
-
-// stop cancels a stream's producer at its client's request and forgets
-// the journal; false if there is no such stream.
-func (s *journalStore) stop(id string) bool {
-	s.mu.Lock()
-	j, ok := s.m[id]
-	delete(s.m, id)
-	s.mu.Unlock()
-	if !ok {
-		return false
-	}
-	j.cancel(errStopped)
-	return true
 }

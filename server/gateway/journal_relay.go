@@ -15,8 +15,9 @@ import (
 // journal, whose Write waits while it is full of events no reader has been
 // sent, so a slow reader slows the upstream.
 type journalSink struct {
-	j   *journal
-	ctx context.Context // the producer's; a wait ends with it
+	j     *journal
+	ctx   context.Context // the producer's; a wait ends with it
+	store *journalStore   // told when the stream is done
 }
 
 var _ relay.Sink = journalSink{}
@@ -30,11 +31,7 @@ func (s journalSink) Final(items []relay.Item) error {
 	return nil
 }
 
-func (s journalSink) Started() bool {
-	s.j.mu.Lock()
-	defer s.j.mu.Unlock()
-	return s.j.base+int64(len(s.j.frames)) > 0
-}
+func (s journalSink) Started() bool { return s.j.lastID() > 0 }
 
 // Respond records a failure before the first event, which every reader
 // then gets as a real status.
@@ -45,7 +42,13 @@ func (s journalSink) Respond(e *rockstream.Error) bool {
 
 func (s journalSink) Keepalive() error { return nil }
 func (s journalSink) Abort()           { s.j.finish(nil, true) }
-func (s journalSink) Close()           { s.j.finish(nil, false) }
+
+// Close marks the end, which Run always reaches last, and lets the store
+// charge the journal what it holds.
+func (s journalSink) Close() {
+	s.j.finish(nil, false)
+	s.store.finished(s.j)
+}
 
 // journalSource is the relay's source for one reader of a journal: the
 // events after a Last-Event-ID, then the rest live.

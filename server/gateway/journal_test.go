@@ -107,3 +107,41 @@ func TestResumeAfterCancel(t *testing.T) {
 		t.Errorf("last event %s %s", last.Name, last.Data)
 	}
 }
+
+// TestJournalByteBound: a journal's bytes are bounded as its events are:
+// the producer waits until the oldest have been sent, then they go; an
+// event bigger than the bound is kept alone rather than never.
+func TestJournalByteBound(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	j := newJournal("s", openaiDialect{}, 100, cancel)
+	ev := relay.Item{Data: make([]byte, 100)}
+	one := itemBytes(relay.Item{Data: ev.Data, ID: "1"})
+	j.maxBytes = journalOverhead + 3*one
+	if err := j.append(ctx, []relay.Item{ev, ev, ev}); err != nil {
+		t.Fatal(err)
+	}
+	appended := make(chan error, 1)
+	go func() { appended <- j.append(ctx, []relay.Item{ev}) }()
+	select {
+	case err := <-appended:
+		t.Fatalf("append past the byte bound returned %v before anything was sent", err)
+	default:
+	}
+	j.sent(2)
+	if err := <-appended; err != nil {
+		t.Fatal(err)
+	}
+	if held, n := j.held(), len(j.frames); held > j.maxBytes || n != 3 || j.base != 1 {
+		t.Errorf("journal holds %d bytes in %d events from %d; bound %d", held, n, j.base+1, j.maxBytes)
+	}
+
+	j.sent(4)
+	big := relay.Item{Data: make([]byte, 10*one)}
+	if err := j.append(ctx, []relay.Item{big}); err != nil {
+		t.Fatal(err)
+	}
+	if evs, _, err := j.read(ctx, 4); err != nil || len(evs) != 1 || len(evs[0].Data) != len(big.Data) || len(j.frames) != 1 {
+		t.Errorf("an oversized event: read %d events, %v; journal keeps %d", len(evs), err, len(j.frames))
+	}
+}

@@ -12,25 +12,19 @@ import (
 	"github.com/rockstream/rockstream/server/relay"
 )
 
-// streamJournaled relays the backend into a journal from a producer
-// goroutine, and relays the journal to the reader. The producer outlives
-// the request only under the Finish policy, and never its retention window.
-func (g *Gateway) streamJournaled(w http.ResponseWriter, c *streamCall) {
-	pctx, cancel := context.WithCancelCause(context.WithoutCancel(c.ctx))
-	untrack, ok := g.streams.Track(cancel)
-	if !ok {
-		cancel(nil)
-		writeError(w, c.d, relay.ShutdownError())
-		return
-	}
-	j := newJournal(c.id, c.d, g.opts.Resume.MaxEvents, cancel)
-	g.journals.add(j)
+// streamJournaled relays the backend into journal j from a producer
+// goroutine under pctx (admitted with cancel, leaving with untrack), and
+// relays the journal to the reader. The producer outlives the request
+// only under the Finish policy, and never its retention window.
+func (g *Gateway) streamJournaled(w http.ResponseWriter, c *streamCall, j *journal,
+	pctx context.Context, cancel context.CancelCauseFunc, untrack func()) {
+	w.Header().Set(HeaderResume, "available")
 	go func() {
 		defer untrack()
 		defer cancel(nil)
 		src := relay.NewEncoded(pctx, g.opts.Backend, c.req, c.enc)
 		res := relay.Run(pctx, relay.Stream{
-			Source: src, Sink: journalSink{j: j, ctx: pctx}, Cancel: cancel,
+			Source: src, Sink: journalSink{j: j, ctx: pctx, store: g.journals}, Cancel: cancel,
 			// Whoever stopped the producer, later readers are told why.
 			Told: func(cause error) (*rockstream.Error, bool) { return causeError(cause), true },
 		})
@@ -71,27 +65,48 @@ func (g *Gateway) follow(w http.ResponseWriter, ctx context.Context, j *journal,
 	}
 }
 
+// parseLastEventID reads a Last-Event-ID: the number of the last event a
+// reader got, 0 when empty (from the start).
+func parseLastEventID(last string) (int64, *rockstream.Error) {
+	last = strings.TrimSpace(last)
+	if last == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(last, 10, 64)
+	if err != nil || n < 0 {
+		e := rockstream.Validationf("Last-Event-ID %q is not an event ID of this stream.", last)
+		e.Err = &openai.ParamError{Param: "Last-Event-ID", Code: "invalid_value"}
+		return 0, e
+	}
+	return n, nil
+}
+
 // resume serves GET /v1/streams/{id}: the events after Last-Event-ID (the
-// header, or ?last_event_id=), then the rest live.
+// header, or ?last_event_id=), then the rest live. Only the key that
+// started a stream can resume it; to any other it does not exist.
 func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 	last := r.Header.Get("Last-Event-ID")
 	if last == "" {
 		last = r.URL.Query().Get("last_event_id")
 	}
-	var after int64
-	if last = strings.TrimSpace(last); last != "" {
-		n, err := strconv.ParseInt(last, 10, 64)
-		if err != nil || n < 0 {
-			writeError(w, d, rockstream.Validationf("Last-Event-ID %q is not an event ID of this stream.", last))
-			return
-		}
-		after = n
+	after, perr := parseLastEventID(last)
+	if perr != nil {
+		writeError(w, d, perr)
+		return
 	}
-	j, ok := g.journals.attach(r.PathValue("id"))
+	j, ok := g.journals.attach(r.PathValue("id"), g.verifiedKey(r))
 	if !ok {
 		writeError(w, d, &rockstream.Error{Class: rockstream.ClassNotFound, StatusCode: http.StatusNotFound,
 			Message: "No stream " + r.PathValue("id") + " to resume: it never existed or its resume window has passed.",
 			Err:     &openai.ParamError{Param: "id", Code: "stream_not_found"}})
+		return
+	}
+	// No reader was sent an event the producer has not made yet.
+	if last := j.lastID(); after > last {
+		g.journals.detach(j, g.opts.Resume.OnDisconnect, g.opts.Resume.Retention)
+		e := rockstream.Validationf("Last-Event-ID %d is past the end of stream %s, whose last event so far is %d.", after, j.id, last)
+		e.Err = &openai.ParamError{Param: "Last-Event-ID", Code: "invalid_value"}
+		writeError(w, d, e)
 		return
 	}
 	g.follow(w, r.Context(), j, after)
@@ -99,9 +114,9 @@ func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 
 // stop serves DELETE /v1/streams/{id}: the client's Stop. Under the Finish
 // policy a stream outlives its reader so it can resume; this ends it and
-// its upstream request at once.
+// its upstream request at once. Only the key that started it can.
 func (g *Gateway) stop(w http.ResponseWriter, r *http.Request, d dialect) {
-	if !g.journals.stop(r.PathValue("id")) {
+	if !g.journals.stop(r.PathValue("id"), g.verifiedKey(r)) {
 		writeError(w, d, &rockstream.Error{Class: rockstream.ClassNotFound, StatusCode: http.StatusNotFound,
 			Message: "No stream " + r.PathValue("id") + " to stop: it never existed or has ended.",
 			Err:     &openai.ParamError{Param: "id", Code: "stream_not_found"}})

@@ -18,6 +18,7 @@ type streamCall struct {
 	req   *rockstream.Request
 	ctx   context.Context // the request's context, with backend overrides
 	id    string
+	key   string // the caller's verified API key, "" when none is checked
 	start time.Time
 }
 
@@ -32,8 +33,22 @@ func (g *Gateway) stream(w http.ResponseWriter, c *streamCall) {
 		c.req.Wire.Relay, c.enc = pt.Relay, pt
 	}
 	if g.opts.Resume.Retention > 0 {
-		g.streamJournaled(w, c)
-		return
+		pctx, cancel := context.WithCancelCause(context.WithoutCancel(c.ctx))
+		untrack, refused := g.streams.Admit(c.key, cancel)
+		if refused != nil {
+			cancel(nil)
+			writeError(w, c.d, refused)
+			return
+		}
+		if j, ok := g.journals.admit(c.id, c.key, c.d, cancel); ok {
+			g.streamJournaled(w, c, j, pctx, cancel, untrack)
+			return
+		}
+		untrack()
+		cancel(nil)
+		w.Header().Set(HeaderResume, "unavailable")
+		g.log.LogAttrs(c.ctx, slog.LevelWarn, "stream not resumable: live streams fill the resume journals' bounds",
+			slog.String("stream_id", c.id))
 	}
 	g.streamDirect(w, c)
 }
@@ -43,9 +58,9 @@ func (g *Gateway) stream(w http.ResponseWriter, c *streamCall) {
 func (g *Gateway) streamDirect(w http.ResponseWriter, c *streamCall) {
 	ctx, cancel := context.WithCancelCause(c.ctx)
 	defer cancel(nil)
-	untrack, ok := g.streams.Track(cancel)
-	if !ok {
-		writeError(w, c.d, relay.ShutdownError())
+	untrack, refused := g.streams.Admit(c.key, cancel)
+	if refused != nil {
+		writeError(w, c.d, refused)
 		return
 	}
 	defer untrack()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/server/auth"
 	"github.com/rockstream/rockstream/server/internal/wire"
 	"github.com/rockstream/rockstream/server/relay"
 )
@@ -53,9 +54,9 @@ func (f *framing[T]) Fail(dst []relay.Item, e *rockstream.Error) []relay.Item {
 func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream.Request, kind wire.Stream, enc relay.Encoder, header func(http.Header)) {
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
-	untrack, ok := h.tracker.Track(cancel)
-	if !ok {
-		wire.WriteError(w, relay.ShutdownError())
+	untrack, refused := h.tracker.Admit(callerKey(r), cancel)
+	if refused != nil {
+		wire.WriteError(w, refused)
 		return
 	}
 	defer untrack()
@@ -83,6 +84,14 @@ func (h *handler) stream(w http.ResponseWriter, r *http.Request, req *rockstream
 	case relay.Failed:
 		h.log.Info("stream failed", slog.String("request_id", rid), slog.Any("err", res.Err))
 	}
+}
+
+// callerKey is the credential strict mode verified r with, whose open
+// streams the tracker bounds together; "" in mode any, where nothing is
+// verified and only the overall bound applies.
+func callerKey(r *http.Request) string {
+	id, _ := auth.IdentityFrom(r.Context())
+	return id.Key
 }
 
 // callerWire is the request as the caller sent it, for a backend that
