@@ -16,7 +16,7 @@ import (
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
 	"github.com/rockstream/rockstream/dialect/anthropic"
-	esreader "github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 )
 
 // nopCodec decodes nothing and is done at once, to measure a transport
@@ -104,7 +104,7 @@ func BenchmarkFramingOnly(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
 			src.Reset(body)
-			r := esreader.NewReader(&src)
+			r := eventframe.NewReader(&src)
 			for range frames {
 				if _, err := r.Next(); err != nil {
 					b.Fatal(err)

@@ -15,7 +15,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/aws/smithy-go/transport/http/protocol/restjson1"
 
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 )
 
 // The direct transport leaves errors to the SDK's own deserializers: they
@@ -48,7 +48,7 @@ func responseError(ctx context.Context, resp *http.Response, requestID string) e
 // a generic API error with the :error-code), by re-encoding the message
 // for the SDK's event-stream deserializer. A protocol per call: its codec
 // keeps state.
-func streamException(m *eventstream.Message) error {
+func streamException(m *eventframe.Message) error {
 	var msg sdkstream.Message
 	for _, h := range m.Headers {
 		if v := headerValue(h); v != nil {
@@ -66,7 +66,7 @@ func streamException(m *eventstream.Message) error {
 }
 
 // headerValue converts a header to the SDK's value type.
-func headerValue(h eventstream.Header) sdkstream.Value {
+func headerValue(h eventframe.Header) sdkstream.Value {
 	v := h.Value
 	switch h.Type {
 	case 0:

@@ -11,7 +11,7 @@ import (
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
 	"github.com/rockstream/rockstream/dialect/converse"
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 )
 
 // directStream reads one InvokeModelWithResponseStream body with
@@ -21,7 +21,7 @@ import (
 // messages to the SDK's deserializer, so both transports fail alike.
 type directStream struct {
 	body    io.ReadCloser
-	r       *eventstream.Reader
+	r       *eventframe.Reader
 	chunk   []byte // the current chunk's model JSON, reused
 	dec     dialect.StreamDecoder
 	family  string
@@ -44,7 +44,7 @@ type directStream struct {
 func (s *directStream) relayTo(relay func([]byte, bool), chunks bool) {
 	s.relay, s.relayChunks = relay, chunks
 	s.br = bufio.NewReaderSize(s.body, relayBuffer)
-	s.r = eventstream.NewReader(s.br)
+	s.r = eventframe.NewReader(s.br)
 }
 
 // relayBuffer holds a few frames of a relayed stream: enough to see that
@@ -64,7 +64,7 @@ func (s *directStream) more() bool {
 }
 
 func newDirectStream(body io.ReadCloser, codec dialect.Codec, onChunk func([]byte)) *directStream {
-	s := &directStream{body: body, r: eventstream.NewReader(body), onChunk: onChunk}
+	s := &directStream{body: body, r: eventframe.NewReader(body), onChunk: onChunk}
 	if codec != nil { // nil for ConverseStream, which tune sets up
 		s.dec, s.family = codec.NewStreamDecoder(), codec.Name()
 	}
@@ -124,9 +124,9 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 			}
 			continue // an event type newer than this client: skippable
 		}
-		s.chunk, err = eventstream.ChunkBytes(s.chunk, m.Payload)
+		s.chunk, err = eventframe.ChunkBytes(s.chunk, m.Payload)
 		switch {
-		case errors.Is(err, eventstream.ErrNoBytes):
+		case errors.Is(err, eventframe.ErrNoBytes):
 			s.chunk = s.chunk[:0] // the SDK hands the codec an empty chunk too
 		case err != nil:
 			return dst, fmt.Errorf("bedrock: deserialize event chunk: %w", err)
@@ -160,7 +160,7 @@ func (s *directStream) next(ctx context.Context, dst []rockstream.Event) ([]rock
 // reported twice. Before any event the failure may still be retried, or
 // answered with an HTTP status, so it is not relayed; nor to a caller of
 // another wire (relayChunks), whose dialect reports it in its own words.
-func (s *directStream) exception(raw []byte, m *eventstream.Message) error {
+func (s *directStream) exception(raw []byte, m *eventframe.Message) error {
 	err := streamException(m)
 	if s.relay == nil || s.relayChunks || !s.delivered {
 		return err

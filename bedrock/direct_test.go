@@ -18,7 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 	"github.com/rockstream/rockstream/server/auth"
 )
 
@@ -249,7 +249,7 @@ func TestHeaderValue(t *testing.T) {
 	if err := sdkstream.NewEncoder().Encode(&buf, msg); err != nil {
 		t.Fatal(err)
 	}
-	m, err := eventstream.NewReader(&buf).Next()
+	m, err := eventframe.NewReader(&buf).Next()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -158,4 +158,3 @@ func (r *Report) WriteText(w io.Writer) {
 
 // ms is a duration in nanoseconds as milliseconds.
 func ms(ns float64) float64 { return ns / float64(time.Millisecond) }
-

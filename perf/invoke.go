@@ -13,12 +13,12 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/bench"
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 )
 
 // Invoker is a lean InvokeModelWithResponseStream client for an Anthropic
 // model: one HTTP/2 POST with a bearer token, frames read with
-// internal/eventstream, text deltas picked out of the chunk JSON. It
+// internal/eventframe, text deltas picked out of the chunk JSON. It
 // spends far less CPU per token than the AWS SDK, which matters when the
 // load generator shares two cores with the processes it measures. It
 // implements bench.Driver.
@@ -104,7 +104,7 @@ func (c *causeReader) Read(p []byte) (int, error) {
 // read decodes frames until the model's message_stop, then reads the body
 // to its end as SDKs do, so that an HTTP/1.1 connection can be reused.
 func (c *Invoker) read(body io.Reader, onToken func(string)) error {
-	r := eventstream.NewReader(body)
+	r := eventframe.NewReader(body)
 	var inner []byte
 	for first := true; ; first = false {
 		m, err := r.Next()
@@ -124,7 +124,7 @@ func (c *Invoker) read(body io.Reader, onToken func(string)) error {
 		if string(m.Get(":event-type")) != "chunk" {
 			continue
 		}
-		if inner, err = eventstream.ChunkBytes(inner, m.Payload); err != nil {
+		if inner, err = eventframe.ChunkBytes(inner, m.Payload); err != nil {
 			return &rockstream.Error{Class: rockstream.ClassProtocol, Message: err.Error(), Err: err}
 		}
 		done, err := textOf(inner, onToken)

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/rockstream/rockstream"
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 	"github.com/rockstream/rockstream/backend/builtin"
 	"github.com/rockstream/rockstream/bedrock"
 	"github.com/rockstream/rockstream/server"
@@ -128,7 +128,7 @@ func backendFor(ctx context.Context, role string) (rockstream.Backend, error) {
 			hc.Transport = headerTransport{inner: hc.Transport, header: h}
 		}
 		cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDPERF", "perf", "")}
-		return bedrockbackend.New(ctx, bedrockbackend.Options{Client: bedrock.Options{
+		return amazonbedrock.New(ctx, amazonbedrock.Options{Client: bedrock.Options{
 			AWSConfig: &cfg, EndpointURL: os.Getenv(envUpstream), HTTPClient: hc,
 		}, SDKTransport: os.Getenv(EnvTransport) == "sdk", NoPassthrough: os.Getenv(EnvConvert) == "1"})
 	}

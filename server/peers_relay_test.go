@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/rockstream/rockstream"
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 	"github.com/rockstream/rockstream/bedrock"
 	"github.com/rockstream/rockstream/server"
 )
@@ -36,7 +36,7 @@ func startPeerServer(t *testing.T, via string, backend rockstream.Backend, fault
 	}
 	t.Cleanup(hc.CloseIdleConnections)
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDRELAY", "relay-secret", "")}
-	relay, err := bedrockbackend.New(context.Background(), bedrockbackend.Options{
+	relay, err := amazonbedrock.New(context.Background(), amazonbedrock.Options{
 		Client: bedrock.Options{AWSConfig: &cfg, EndpointURL: upstream.URL, HTTPClient: hc, MaxAttempts: 1},
 	})
 	if err != nil {

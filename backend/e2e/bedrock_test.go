@@ -15,7 +15,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/rockstream/rockstream"
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 	"github.com/rockstream/rockstream/backend/builtin"
 	"github.com/rockstream/rockstream/bedrock"
 	"github.com/rockstream/rockstream/server"
@@ -61,13 +61,13 @@ func (u *upstreamClient) seen() (hits int, requestIDs []string) {
 
 // bedrockBackend starts the local runtime with model as the upstream
 // "Bedrock" and returns the bedrock backend in front of it.
-func bedrockBackend(t *testing.T, up *upstreamClient, model rockstream.Backend, opts bedrockbackend.Options) *bedrockbackend.Backend {
+func bedrockBackend(t *testing.T, up *upstreamClient, model rockstream.Backend, opts amazonbedrock.Options) *amazonbedrock.Backend {
 	t.Helper()
 	upstream := start(t, server.Options{Backend: model})
 	up.inner = &http.Client{Transport: h2cTransport(t)}
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDUPSTREAM", "upstream-secret", "")}
 	opts.Client.AWSConfig, opts.Client.EndpointURL, opts.Client.HTTPClient = &cfg, upstream.URL, up
-	b, err := bedrockbackend.New(context.Background(), opts)
+	b, err := amazonbedrock.New(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func bedrockBackend(t *testing.T, up *upstreamClient, model rockstream.Backend, 
 
 // bedrockGateway puts a second server in front of bedrockBackend's:
 // rockstream serve --backend bedrock. It returns the gateway's URL.
-func bedrockGateway(t *testing.T, up *upstreamClient, model rockstream.Backend, opts bedrockbackend.Options) string {
+func bedrockGateway(t *testing.T, up *upstreamClient, model rockstream.Backend, opts amazonbedrock.Options) string {
 	t.Helper()
 	return start(t, server.Options{Backend: bedrockBackend(t, up, model, opts)}).URL
 }
@@ -90,7 +90,7 @@ func TestBedrockGatewayStreamsBothOperations(t *testing.T) {
 	for _, api := range []bedrock.API{bedrock.Invoke, bedrock.Converse} {
 		t.Run("upstream "+api.String(), func(t *testing.T) {
 			up := &upstreamClient{}
-			url := bedrockGateway(t, up, fastBuiltin(), bedrockbackend.Options{Client: bedrock.Options{API: api}})
+			url := bedrockGateway(t, up, fastBuiltin(), amazonbedrock.Options{Client: bedrock.Options{API: api}})
 			c := sdkClient(t, url, nil)
 			want.check(t, "InvokeModelWithResponseStream", invoke(context.Background(), c, sonnet, labBody(story, 60)))
 			want.check(t, "ConverseStream", converse(context.Background(), c, sonnet, story, 60))
@@ -104,7 +104,7 @@ func TestBedrockGatewayStreamsBothOperations(t *testing.T) {
 func TestBedrockGatewayRetriesThrottlingBeforeTheFirstEvent(t *testing.T) {
 	want := builtin.Tokens(labRequest(sonnet, story, 60))
 	up := &upstreamClient{fault: "ThrottlingException", n: 1}
-	url := bedrockGateway(t, up, fastBuiltin(), bedrockbackend.Options{})
+	url := bedrockGateway(t, up, fastBuiltin(), amazonbedrock.Options{})
 	a := invoke(context.Background(), sdkClient(t, url, nil), sonnet, labBody(story, 60))
 	if a.err != nil {
 		t.Fatalf("the retry did not hide the throttling: %v", a.err)
@@ -119,7 +119,7 @@ func TestBedrockGatewayRetriesThrottlingBeforeTheFirstEvent(t *testing.T) {
 
 func TestBedrockGatewayReportsThrottlingWhenRetriesRunOut(t *testing.T) {
 	up := &upstreamClient{fault: "ThrottlingException", n: 100}
-	url := bedrockGateway(t, up, fastBuiltin(), bedrockbackend.Options{Client: bedrock.Options{MaxAttempts: 2}})
+	url := bedrockGateway(t, up, fastBuiltin(), amazonbedrock.Options{Client: bedrock.Options{MaxAttempts: 2}})
 	a := invoke(context.Background(), sdkClient(t, url, nil), sonnet, labBody(story, 60))
 	var throttled *types.ThrottlingException
 	if !errors.As(a.err, &throttled) {
@@ -159,7 +159,7 @@ func TestBedrockGatewayFailuresAfterTheFirstEvent(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.fault, func(t *testing.T) {
 			up := &upstreamClient{fault: tc.fault, n: 100}
-			url := bedrockGateway(t, up, fastBuiltin(), bedrockbackend.Options{})
+			url := bedrockGateway(t, up, fastBuiltin(), amazonbedrock.Options{})
 			a := invoke(context.Background(), sdkClient(t, url, nil), sonnet, labBody(story, 60))
 			if !slices.Equal(a.pieces, want) {
 				t.Errorf("text before the failure %q, want %q", a.pieces, want)
@@ -186,7 +186,7 @@ func TestBedrockGatewayConcurrentStreams(t *testing.T) {
 	for _, api := range []bedrock.API{bedrock.Invoke, bedrock.Converse} {
 		t.Run("upstream "+api.String(), func(t *testing.T) {
 			up := &upstreamClient{}
-			url := bedrockGateway(t, up, fastBuiltin(), bedrockbackend.Options{Client: bedrock.Options{API: api}})
+			url := bedrockGateway(t, up, fastBuiltin(), amazonbedrock.Options{Client: bedrock.Options{API: api}})
 			answers := make([]answer, len(prompts))
 			var wg sync.WaitGroup
 			for i, p := range prompts {
@@ -208,7 +208,7 @@ func TestBedrockGatewayConcurrentStreams(t *testing.T) {
 func TestBedrockGatewayModelIdentifiers(t *testing.T) {
 	const profileOnly = "anthropic.claude-3-5-haiku-20241022-v1:0"
 	up := &upstreamClient{}
-	url := bedrockGateway(t, up, fastBuiltin(), bedrockbackend.Options{})
+	url := bedrockGateway(t, up, fastBuiltin(), amazonbedrock.Options{})
 	c := sdkClient(t, url, nil)
 
 	// A model without on-demand throughput answers through its profile.

@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 	"github.com/rockstream/rockstream/backend/builtin"
 	"github.com/rockstream/rockstream/backend/replay"
 	"github.com/rockstream/rockstream/server"
@@ -47,7 +47,7 @@ func leaveMidStream(t *testing.T, url string, upstream *probe, maxTokens int) {
 
 func TestLeavingCancelsTheBedrockUpstream(t *testing.T) {
 	upstream := newProbe(slowBuiltin())
-	url := bedrockGateway(t, &upstreamClient{}, upstream, bedrockbackend.Options{})
+	url := bedrockGateway(t, &upstreamClient{}, upstream, amazonbedrock.Options{})
 	leaveMidStream(t, url, upstream, 200)
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/backend/builtin"
-	"github.com/rockstream/rockstream/backend/openai"
+	"github.com/rockstream/rockstream/backend/openaicompat"
 	"github.com/rockstream/rockstream/server"
 	"github.com/rockstream/rockstream/server/gateway"
 )
@@ -28,7 +28,7 @@ func chatServer(t *testing.T, model rockstream.Backend) *server.Running {
 
 // bedrockOverOpenAI starts the Bedrock Runtime wire with the openai
 // backend in front of the chat server at chatURL: rockstream serve
-// --backend openai. It returns the runtime's URL.
+// --backend openaicompat. It returns the runtime's URL.
 func bedrockOverOpenAI(t *testing.T, chatURL string, models map[string]string) string {
 	t.Helper()
 	return bedrockOverOpenAIWithFault(t, chatURL, models, "")
@@ -45,7 +45,7 @@ func bedrockOverOpenAIWithFault(t *testing.T, chatURL string, models map[string]
 	if fault != "" {
 		rt = faultHeader{tr, fault}
 	}
-	b, err := openai.New(openai.Options{BaseURL: chatURL + "/v1", Models: models, HTTPClient: &http.Client{Transport: rt}})
+	b, err := openaicompat.New(openaicompat.Options{BaseURL: chatURL + "/v1", Models: models, HTTPClient: &http.Client{Transport: rt}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,14 +8,14 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 )
 
 // The gateway hands the client Bedrock's own request ID, so a support case
 // can name the request AWS saw.
 func TestBedrockGatewayPassesBedrocksRequestID(t *testing.T) {
 	up := &upstreamClient{}
-	url := bedrockGateway(t, up, fastBuiltin(), bedrockbackend.Options{})
+	url := bedrockGateway(t, up, fastBuiltin(), amazonbedrock.Options{})
 	out, err := sdkClient(t, url, nil).InvokeModelWithResponseStream(context.Background(),
 		&bedrockruntime.InvokeModelWithResponseStreamInput{ModelId: aws.String(sonnet), Body: labBody(story, 60)})
 	if err != nil {

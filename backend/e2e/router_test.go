@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 
 	"github.com/rockstream/rockstream"
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 	"github.com/rockstream/rockstream/backend/router"
 	"github.com/rockstream/rockstream/server"
 )
@@ -25,7 +25,7 @@ func TestRouterSendsTwoModelsToTwoBackendsThroughOneServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := router.New(cfg, map[string]rockstream.Backend{"bedrock": bedrockBackend(t, &upstreamClient{}, upstream, bedrockbackend.Options{}), "local": local})
+	r, err := router.New(cfg, map[string]rockstream.Backend{"bedrock": bedrockBackend(t, &upstreamClient{}, upstream, amazonbedrock.Options{}), "local": local})
 	if err != nil {
 		t.Fatal(err)
 	}

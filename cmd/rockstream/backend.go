@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/rockstream/rockstream"
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 	"github.com/rockstream/rockstream/backend/builtin"
-	"github.com/rockstream/rockstream/backend/openai"
+	"github.com/rockstream/rockstream/backend/openaicompat"
 	"github.com/rockstream/rockstream/backend/replay"
 	"github.com/rockstream/rockstream/backend/router"
 	"github.com/rockstream/rockstream/bedrock"
@@ -166,15 +166,15 @@ func (c *cli) buildBackend(ctx context.Context, name string, f backendFlags, log
 	case "bedrock":
 		return c.newBedrock(ctx, f, log)
 	case "openai":
-		opts := openai.Options{BaseURL: f.upstream, APIKey: f.upstreamKey}
+		opts := openaicompat.Options{BaseURL: f.upstream, APIKey: f.upstreamKey}
 		if f.modelMap != "" {
-			m, err := openai.ReadModelMap(f.modelMap)
+			m, err := openaicompat.ReadModelMap(f.modelMap)
 			if err != nil {
 				return nil, err
 			}
 			opts.Models = m
 		}
-		return openai.New(opts)
+		return openaicompat.New(opts)
 	case "replay":
 		r, err := replay.Open(f.replayDir, replay.Options{Speed: f.speed})
 		if err != nil {
@@ -192,7 +192,7 @@ func (c *cli) buildBackend(ctx context.Context, name string, f backendFlags, log
 // placeholder credentials.
 func (c *cli) newBedrock(ctx context.Context, f backendFlags, log *slog.Logger) (rockstream.Backend, error) {
 	setup := inspectAWS(ctx, c.getenv, f.profile)
-	opts := bedrockbackend.Options{
+	opts := amazonbedrock.Options{
 		Client: bedrock.Options{
 			Region:      resolveRegion(f.region, c.getenv, setup),
 			Profile:     f.profile,
@@ -206,7 +206,7 @@ func (c *cli) newBedrock(ctx context.Context, f backendFlags, log *slog.Logger) 
 		opts.Client.API = bedrock.Converse
 	}
 	if f.apiRoutes != "" {
-		routes, err := bedrockbackend.ReadAPIRoutes(f.apiRoutes)
+		routes, err := amazonbedrock.ReadAPIRoutes(f.apiRoutes)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +220,7 @@ func (c *cli) newBedrock(ctx context.Context, f backendFlags, log *slog.Logger) 
 				"the AWS SDK will look further (container or instance credentials).")
 		}
 	}
-	return bedrockbackend.New(ctx, opts)
+	return amazonbedrock.New(ctx, opts)
 }
 
 // newBuiltin is the deterministic local model, with its default pace,

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/rockstream/rockstream"
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 	"github.com/rockstream/rockstream/backend/builtin"
 	"github.com/rockstream/rockstream/bedrock"
 	"github.com/rockstream/rockstream/bench"
@@ -66,7 +66,7 @@ func (c *cli) benchOverhead(ctx context.Context, f benchFlags, t bench.Target, o
 	if f.api == "converse-stream" {
 		upstreamAPI = bedrock.Converse
 	}
-	relay, err := bedrockbackend.New(ctx, bedrockbackend.Options{Client: bedrock.Options{
+	relay, err := amazonbedrock.New(ctx, amazonbedrock.Options{Client: bedrock.Options{
 		Region: defaultRegion, EndpointURL: runtime.url, API: upstreamAPI, AWSConfig: dummyConfig(defaultRegion),
 	}})
 	if err != nil {

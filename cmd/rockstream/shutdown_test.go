@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 )
 
 // On SIGTERM, serve ends every open Bedrock stream with an exception frame
@@ -25,7 +25,7 @@ func TestServeSIGTERMEndsStreamsCleanly(t *testing.T) {
 	url := serving.FindStringSubmatch(w.stderr())[1]
 
 	const streams = 3
-	readers := make([]*eventstream.Reader, streams)
+	readers := make([]*eventframe.Reader, streams)
 	for i := range readers {
 		body := `{"messages":[{"role":"user","content":[{"text":"Tell me a long story, please."}]}]}`
 		req, _ := http.NewRequest(http.MethodPost, url+"/model/anthropic.claude-3-sonnet-20240229-v1:0/converse-stream", strings.NewReader(body))
@@ -39,7 +39,7 @@ func TestServeSIGTERMEndsStreamsCleanly(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("stream %d: %s", i, res.Status)
 		}
-		readers[i] = eventstream.NewReader(res.Body)
+		readers[i] = eventframe.NewReader(res.Body)
 		if _, err := readers[i].Next(); err != nil { // the stream is under way
 			t.Fatalf("stream %d: first frame: %v", i, err)
 		}
@@ -48,7 +48,7 @@ func TestServeSIGTERMEndsStreamsCleanly(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, r := range readers {
-		var last eventstream.Message
+		var last eventframe.Message
 		for {
 			m, err := r.Next()
 			if errors.Is(err, io.EOF) {

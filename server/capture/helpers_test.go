@@ -11,9 +11,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/rockstream/rockstream"
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 	"github.com/rockstream/rockstream/backend/builtin"
-	"github.com/rockstream/rockstream/backend/openai"
+	"github.com/rockstream/rockstream/backend/openaicompat"
 	"github.com/rockstream/rockstream/bedrock"
 	"github.com/rockstream/rockstream/server"
 	"github.com/rockstream/rockstream/server/gateway"
@@ -91,7 +91,7 @@ func newEnv(t *testing.T, kind backendKind, o envOptions) *env {
 			api = bedrock.Converse
 		}
 		cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDUPSTREAM", "upstream-secret", "")}
-		bb, err := bedrockbackend.New(context.Background(), bedrockbackend.Options{
+		bb, err := amazonbedrock.New(context.Background(), amazonbedrock.Options{
 			Client: bedrock.Options{Region: "us-east-1", EndpointURL: up.url, API: api, AWSConfig: &cfg,
 				HTTPClient: &http.Client{Transport: h2cTransport(t)}, MaxAttempts: 1},
 			NoProfileFallback: true,
@@ -103,7 +103,7 @@ func newEnv(t *testing.T, kind backendKind, o envOptions) *env {
 	case openaiBackend:
 		rec, url := openaiUpstream(t, o.chunks)
 		e.up = rec
-		ob, err := openai.New(openai.Options{BaseURL: url + "/v1", Models: map[string]string{"*": upstreamModel},
+		ob, err := openaicompat.New(openaicompat.Options{BaseURL: url + "/v1", Models: map[string]string{"*": upstreamModel},
 			HTTPClient: &http.Client{Transport: h2cTransport(t)}})
 		if err != nil {
 			t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 	"github.com/rockstream/rockstream/internal/sse"
 )
 
@@ -26,7 +26,7 @@ type frame struct {
 // frames splits an event-stream body into its messages.
 func frames(t tb, b []byte) []frame {
 	t.Helper()
-	rd := eventstream.NewReader(bytes.NewReader(b))
+	rd := eventframe.NewReader(bytes.NewReader(b))
 	var out []frame
 	for {
 		raw, m, err := rd.NextRaw()
@@ -39,7 +39,7 @@ func frames(t tb, b []byte) []frame {
 		f := frame{raw: bytes.Clone(raw), kind: string(m.Get(":message-type")),
 			typ: string(m.Get(":event-type")) + string(m.Get(":exception-type"))}
 		if f.kind == "event" && f.typ == "chunk" {
-			if f.chunk, err = eventstream.ChunkBytes(nil, m.Payload); err != nil {
+			if f.chunk, err = eventframe.ChunkBytes(nil, m.Payload); err != nil {
 				t.Fatalf("frame %d: %v", len(out), err)
 			}
 		}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect/converse"
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 	"github.com/rockstream/rockstream/server/internal/wire"
 	"github.com/rockstream/rockstream/server/relay"
 )
@@ -75,7 +75,7 @@ func (h *handler) converseStream(w http.ResponseWriter, r *http.Request) {
 // events carry it.
 func converseFrames(dst []relay.Item, events []converse.Frame) []relay.Item {
 	for _, f := range events {
-		dst = append(dst, relay.Item{Name: f.EventType, Data: eventstream.PadObject(f.Payload, eventstream.Padding())})
+		dst = append(dst, relay.Item{Name: f.EventType, Data: eventframe.PadObject(f.Payload, eventframe.Padding())})
 	}
 	return dst
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 	"github.com/rockstream/rockstream/server/internal/wire"
 	"github.com/rockstream/rockstream/server/relay"
 )
@@ -71,7 +71,7 @@ type chunkFrames struct {
 func (c *chunkFrames) frames(dst []relay.Item, chunks [][]byte) []relay.Item {
 	c.payloads, c.ends = c.payloads[:0], c.ends[:0]
 	for _, chunk := range chunks {
-		c.payloads = eventstream.AppendChunkPayload(c.payloads, chunk, eventstream.Padding())
+		c.payloads = eventframe.AppendChunkPayload(c.payloads, chunk, eventframe.Padding())
 		c.ends = append(c.ends, len(c.payloads))
 	}
 	start := 0

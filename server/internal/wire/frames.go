@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 )
 
 // EventStreamContentType is the response type of every Bedrock stream.
@@ -89,7 +89,7 @@ func (fw *FrameWriter) Start() {
 
 // Event writes one event frame.
 func (fw *FrameWriter) Event(eventType string, payload []byte) error {
-	fw.buf = eventstream.AppendFrame(fw.buf[:0], eventstream.EventMessage, eventType, payload)
+	fw.buf = eventframe.AppendFrame(fw.buf[:0], eventframe.EventMessage, eventType, payload)
 	return fw.write(fw.buf)
 }
 
@@ -102,7 +102,7 @@ func (fw *FrameWriter) Exception(err error) error {
 // WriteHalf writes the first half of an exception frame, as a connection
 // cut mid-frame would leave it. The caller then aborts the connection.
 func (fw *FrameWriter) WriteHalf() error {
-	fw.buf = eventstream.AppendFrame(fw.buf[:0], eventstream.ExceptionMessage, "internalServerException", []byte(`{"message":"connection aborted"}`))
+	fw.buf = eventframe.AppendFrame(fw.buf[:0], eventframe.ExceptionMessage, "internalServerException", []byte(`{"message":"connection aborted"}`))
 	return fw.write(fw.buf[:len(fw.buf)/2])
 }
 

@@ -6,7 +6,7 @@ import (
 
 	sdk "github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 )
 
 // sdkEventFrame is the reference for a FrameWriter event: the same message
@@ -14,9 +14,9 @@ import (
 func sdkEventFrame(t testing.TB, typ string, payload []byte) []byte {
 	t.Helper()
 	var m sdk.Message
-	m.Headers.Set(eventstream.EventTypeHeader, sdk.StringValue(typ))
-	m.Headers.Set(eventstream.ContentTypeHeader, sdk.StringValue("application/json"))
-	m.Headers.Set(eventstream.MessageTypeHeader, sdk.StringValue(eventstream.EventMessage))
+	m.Headers.Set(eventframe.EventTypeHeader, sdk.StringValue(typ))
+	m.Headers.Set(eventframe.ContentTypeHeader, sdk.StringValue("application/json"))
+	m.Headers.Set(eventframe.MessageTypeHeader, sdk.StringValue(eventframe.EventMessage))
 	m.Payload = payload
 	var buf bytes.Buffer
 	if err := sdk.NewEncoder().Encode(&buf, m); err != nil {

@@ -1,6 +1,6 @@
 // Package wire writes Bedrock Runtime's HTTP responses: request IDs, the
 // HTTP error shape, and event-stream responses (FrameWriter: when headers
-// commit, flushing, the write deadline), whose frames internal/eventstream
+// commit, flushing, the write deadline), whose frames internal/eventframe
 // encodes. The runtime and the auth layer both answer in it, so it lives
 // apart from either.
 package wire

@@ -2,7 +2,7 @@ package wire
 
 import (
 	"github.com/rockstream/rockstream"
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 	"github.com/rockstream/rockstream/server/relay"
 )
 
@@ -34,7 +34,7 @@ func (fw *FrameWriter) Write(items []relay.Item, flush bool) error {
 func (fw *FrameWriter) item(it relay.Item) error {
 	switch it.Kind {
 	case relay.Exception:
-		fw.buf = eventstream.AppendFrame(fw.buf[:0], eventstream.ExceptionMessage, it.Name, it.Data)
+		fw.buf = eventframe.AppendFrame(fw.buf[:0], eventframe.ExceptionMessage, it.Name, it.Data)
 		return fw.write(fw.buf)
 	case relay.Frame:
 		return fw.write(it.Data)

@@ -20,7 +20,7 @@ import (
 // (bedrock-wire §2.5): one set of vectors for both encode and decode.
 func readVector(t *testing.T, name string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "internal", "eventstream", "testdata", name))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "internal", "eventframe", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}

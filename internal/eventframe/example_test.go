@@ -1,24 +1,24 @@
-package eventstream_test
+package eventframe_test
 
 import (
 	"bytes"
 	"fmt"
 	"io"
 
-	"github.com/rockstream/rockstream/internal/eventstream"
+	"github.com/rockstream/rockstream/internal/eventframe"
 )
 
 // A pass-through relay looks at each frame and writes the very bytes it
 // read onward.
 func ExampleReader_NextRaw() {
 	var upstream []byte
-	upstream = eventstream.AppendFrame(upstream, eventstream.EventMessage, "chunk",
-		eventstream.AppendChunkPayload(nil, []byte(`{"type":"message_stop"}`), eventstream.Padding()))
-	upstream = eventstream.AppendFrame(upstream, eventstream.ExceptionMessage, "throttlingException",
+	upstream = eventframe.AppendFrame(upstream, eventframe.EventMessage, "chunk",
+		eventframe.AppendChunkPayload(nil, []byte(`{"type":"message_stop"}`), eventframe.Padding()))
+	upstream = eventframe.AppendFrame(upstream, eventframe.ExceptionMessage, "throttlingException",
 		[]byte(`{"message":"Too many requests, please wait before trying again."}`))
 
 	var downstream bytes.Buffer
-	r := eventstream.NewReader(bytes.NewReader(upstream))
+	r := eventframe.NewReader(bytes.NewReader(upstream))
 	for {
 		raw, m, err := r.NextRaw()
 		if err == io.EOF {
@@ -28,8 +28,8 @@ func ExampleReader_NextRaw() {
 			fmt.Println(err)
 			return
 		}
-		kind := string(m.Get(eventstream.MessageTypeHeader))
-		fmt.Println(kind, string(m.Get(eventstream.TypeHeader(kind))))
+		kind := string(m.Get(eventframe.MessageTypeHeader))
+		fmt.Println(kind, string(m.Get(eventframe.TypeHeader(kind))))
 		downstream.Write(raw)
 	}
 	fmt.Println("relayed unchanged:", bytes.Equal(downstream.Bytes(), upstream))

@@ -18,4 +18,4 @@
 // tests compare against it byte for byte, and the benchmarks measure
 // against it. This package exists because framing is on every frame of
 // every stream, where the SDK's codec showed up in profiles.
-package eventstream
+package eventframe

@@ -1,4 +1,4 @@
-package eventstream
+package eventframe
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package bedrock
+package amazonbedrock
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/backend/builtin"
-	client "github.com/rockstream/rockstream/bedrock"
+	"github.com/rockstream/rockstream/bedrock"
 	"github.com/rockstream/rockstream/server"
 )
 
@@ -69,7 +69,7 @@ func upstream(t *testing.T, ft *faultTransport, opts Options) *Backend {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { run.Close() })
-	h2c := client.NewH2CClient()
+	h2c := bedrock.NewH2CClient()
 	if ft != nil {
 		ft.inner = h2c.Transport
 		h2c = &http.Client{Transport: ft}
@@ -121,9 +121,9 @@ func TestStreamsThroughBothOperations(t *testing.T) {
 		name string
 		opts Options
 	}{
-		{"invoke/direct", Options{Client: client.Options{API: client.Invoke}}},
-		{"invoke/sdk", Options{Client: client.Options{API: client.Invoke}, SDKTransport: true}},
-		{"converse", Options{Client: client.Options{API: client.Converse}}},
+		{"invoke/direct", Options{Client: bedrock.Options{API: bedrock.Invoke}}},
+		{"invoke/sdk", Options{Client: bedrock.Options{API: bedrock.Invoke}, SDKTransport: true}},
+		{"converse", Options{Client: bedrock.Options{API: bedrock.Converse}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -273,9 +273,9 @@ func TestCountTokensThroughBedrock(t *testing.T) {
 	req.System = []string{"Answer in one line."}
 	want := builtin.InputTokens(req)
 	var b *Backend
-	for api, form := range map[client.API]string{client.Invoke: `"invokeModel"`, client.Converse: `"converse"`} {
+	for api, form := range map[bedrock.API]string{bedrock.Invoke: `"invokeModel"`, bedrock.Converse: `"converse"`} {
 		ft := &faultTransport{record: true}
-		b = upstream(t, ft, Options{Client: client.Options{API: api}})
+		b = upstream(t, ft, Options{Client: bedrock.Options{API: api}})
 		n, err := b.CountTokens(context.Background(), req)
 		if err != nil {
 			t.Fatalf("%v: %v", api, err)

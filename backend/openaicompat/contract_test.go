@@ -1,4 +1,4 @@
-package openai_test
+package openaicompat_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/backend/backendtest"
 	"github.com/rockstream/rockstream/backend/builtin"
-	"github.com/rockstream/rockstream/backend/openai"
+	"github.com/rockstream/rockstream/backend/openaicompat"
 	"github.com/rockstream/rockstream/server"
 	"github.com/rockstream/rockstream/server/gateway"
 )
@@ -56,7 +56,7 @@ func localGateway(tb testing.TB, hc *http.Client) rockstream.Backend {
 	}
 	tb.Cleanup(func() { run.Close() })
 	tb.Cleanup(hc.CloseIdleConnections) // before the gateway closes
-	b, err := openai.New(openai.Options{BaseURL: run.URL + "/v1", HTTPClient: hc})
+	b, err := openaicompat.New(openaicompat.Options{BaseURL: run.URL + "/v1", HTTPClient: hc})
 	if err != nil {
 		tb.Fatal(err)
 	}

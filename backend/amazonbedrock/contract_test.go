@@ -1,4 +1,4 @@
-package bedrock_test
+package amazonbedrock_test
 
 import (
 	"context"
@@ -9,10 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/backend/amazonbedrock"
 	"github.com/rockstream/rockstream/backend/backendtest"
-	bedrockbackend "github.com/rockstream/rockstream/backend/bedrock"
 	"github.com/rockstream/rockstream/backend/builtin"
-	client "github.com/rockstream/rockstream/bedrock"
+	"github.com/rockstream/rockstream/bedrock"
 	"github.com/rockstream/rockstream/server"
 )
 
@@ -53,7 +53,7 @@ func (f faultHeader) RoundTrip(r *http.Request) (*http.Response, error) {
 // localBedrock starts the local Bedrock Runtime over a builtin model that
 // answers as fast as it is read, and returns the backend in front of it,
 // sending through hc.
-func localBedrock(tb testing.TB, opts bedrockbackend.Options, hc *http.Client) rockstream.Backend {
+func localBedrock(tb testing.TB, opts amazonbedrock.Options, hc *http.Client) rockstream.Backend {
 	tb.Helper()
 	run, err := server.Start(context.Background(), server.Options{Backend: builtin.New(builtin.Options{Pace: &builtin.Pace{}})}, "")
 	if err != nil {
@@ -63,7 +63,7 @@ func localBedrock(tb testing.TB, opts bedrockbackend.Options, hc *http.Client) r
 	tb.Cleanup(hc.CloseIdleConnections) // before the runtime closes
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDLOCAL", "secret", "")}
 	opts.Client.AWSConfig, opts.Client.EndpointURL, opts.Client.HTTPClient = &cfg, run.URL, hc
-	b, err := bedrockbackend.New(context.Background(), opts)
+	b, err := amazonbedrock.New(context.Background(), opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -73,16 +73,16 @@ func localBedrock(tb testing.TB, opts bedrockbackend.Options, hc *http.Client) r
 func TestContract(t *testing.T) {
 	for _, tr := range []struct {
 		name string
-		opts bedrockbackend.Options
+		opts amazonbedrock.Options
 	}{
-		{"invoke-direct", bedrockbackend.Options{}},
-		{"invoke-sdk", bedrockbackend.Options{SDKTransport: true}},
-		{"converse", bedrockbackend.Options{Client: client.Options{API: client.Converse}}},
+		{"invoke-direct", amazonbedrock.Options{}},
+		{"invoke-sdk", amazonbedrock.Options{SDKTransport: true}},
+		{"converse", amazonbedrock.Options{Client: bedrock.Options{API: bedrock.Converse}}},
 	} {
 		t.Run(tr.name, func(t *testing.T) {
 			// Cleartext HTTP/2, shared by every backend of the run so the
 			// kit can close its idle connections.
-			hc := &http.Client{Transport: faultHeader{client.NewH2CClient().Transport}}
+			hc := &http.Client{Transport: faultHeader{bedrock.NewH2CClient().Transport}}
 			backendtest.Run(t, backendtest.Harness{
 				New:       func(tb testing.TB) rockstream.Backend { return localBedrock(tb, tr.opts, hc) },
 				CloseIdle: hc.CloseIdleConnections,

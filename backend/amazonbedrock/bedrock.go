@@ -3,7 +3,7 @@
 // (credentials, region and endpoint as the CLI resolves them), with the
 // operation chosen per model and inference profiles chosen for models
 // that have no on-demand throughput.
-package bedrock
+package amazonbedrock
 
 import (
 	"context"
@@ -17,21 +17,21 @@ import (
 	"strings"
 
 	"github.com/rockstream/rockstream"
-	client "github.com/rockstream/rockstream/bedrock"
+	"github.com/rockstream/rockstream/bedrock"
 )
 
 // APIRoute says which operation serves models matching Model, a
 // path.Match pattern or an exact ID.
 type APIRoute struct {
 	Model string
-	API   client.API
+	API   bedrock.API
 }
 
 // Options configure the backend.
 type Options struct {
 	// Client configures both underlying clients; its API is the default
 	// operation for models no route names.
-	Client client.Options
+	Client bedrock.Options
 	// APIs choose the operation per model, first match wins. Some
 	// accounts may call only one of them for a model.
 	APIs []APIRoute
@@ -55,9 +55,9 @@ type Options struct {
 
 // Backend streams from Bedrock.
 type Backend struct {
-	invoke, converse *client.Client
+	invoke, converse *bedrock.Client
 	routes           []APIRoute
-	defaultAPI       client.API
+	defaultAPI       bedrock.API
 	fallback         bool
 	convert          bool
 	log              *slog.Logger
@@ -71,15 +71,15 @@ func New(ctx context.Context, opts Options) (*Backend, error) {
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	for _, api := range []client.API{client.Invoke, client.Converse} {
+	for _, api := range []bedrock.API{bedrock.Invoke, bedrock.Converse} {
 		o := opts.Client
 		o.API = api
 		o.Direct = !opts.SDKTransport
-		c, err := client.New(ctx, o)
+		c, err := bedrock.New(ctx, o)
 		if err != nil {
 			return nil, err
 		}
-		if api == client.Invoke {
+		if api == bedrock.Invoke {
 			b.invoke = c
 		} else {
 			b.converse = c
@@ -110,12 +110,12 @@ func ParseAPIRoutes(b []byte) ([]APIRoute, error) {
 		if _, err := path.Match(pattern, ""); err != nil {
 			return nil, fmt.Errorf("bedrock backend: bad model pattern %q: %w", pattern, err)
 		}
-		var api client.API
+		var api bedrock.API
 		switch strings.ToLower(name) {
 		case "invoke":
-			api = client.Invoke
+			api = bedrock.Invoke
 		case "converse":
-			api = client.Converse
+			api = bedrock.Converse
 		default:
 			return nil, fmt.Errorf("bedrock backend: model %q: API %q is neither invoke nor converse", pattern, name)
 		}
@@ -137,7 +137,7 @@ func sortRoutes(r []APIRoute) {
 
 // clientForRequest keeps the operation of a request that arrived in a
 // Bedrock wire (the caller chose it); others go by clientFor.
-func (b *Backend) clientForRequest(req *rockstream.Request) *client.Client {
+func (b *Backend) clientForRequest(req *rockstream.Request) *bedrock.Client {
 	if req.Wire != nil && req.Wire.Relay != nil {
 		switch req.Wire.API {
 		case rockstream.WireInvokeStream, rockstream.WireAnthropicMessages:
@@ -150,7 +150,7 @@ func (b *Backend) clientForRequest(req *rockstream.Request) *client.Client {
 }
 
 // clientFor is the client whose operation serves model.
-func (b *Backend) clientFor(model string) *client.Client {
+func (b *Backend) clientFor(model string) *bedrock.Client {
 	api := b.defaultAPI
 	for _, r := range b.routes {
 		if ok, _ := path.Match(r.Model, model); ok || r.Model == model {
@@ -158,7 +158,7 @@ func (b *Backend) clientFor(model string) *client.Client {
 			break
 		}
 	}
-	if api == client.Converse {
+	if api == bedrock.Converse {
 		return b.converse
 	}
 	return b.invoke
@@ -181,7 +181,7 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 		c := b.clientForRequest(req)
 		for ev, err := range c.Stream(ctx, req) {
 			if err != nil && b.fallback && needsProfile(err) {
-				profile := client.ProfileID(req.Model, c.Region())
+				profile := bedrock.ProfileID(req.Model, c.Region())
 				if profile != req.Model {
 					b.log.LogAttrs(ctx, slog.LevelInfo, "bedrock backend: using the inference profile",
 						slog.String("model", req.Model), slog.String("profile", profile))
@@ -203,7 +203,7 @@ func (b *Backend) CountTokens(ctx context.Context, req *rockstream.Request) (int
 }
 
 // streamAs streams req under another model ID, reporting it as Resolved.
-func (b *Backend) streamAs(ctx context.Context, c *client.Client, req *rockstream.Request, model string, yield func(rockstream.Event, error) bool) {
+func (b *Backend) streamAs(ctx context.Context, c *bedrock.Client, req *rockstream.Request, model string, yield func(rockstream.Event, error) bool) {
 	r := *req
 	r.Model = model
 	for ev, err := range c.Stream(ctx, &r) {

@@ -2,7 +2,7 @@
 // completions server (Ollama, vLLM, llama.cpp, another rockstream), so
 // every rockstream frontend, the Bedrock Runtime wire included, works in
 // front of a local model.
-package openai
+package openaicompat
 
 import (
 	"bytes"
