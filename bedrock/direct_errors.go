@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	sdkstream "github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/schemas"
@@ -49,7 +49,7 @@ func responseError(ctx context.Context, resp *http.Response, requestID string) e
 // for the SDK's event-stream deserializer. A protocol per call: its codec
 // keeps state.
 func streamException(m *eventframe.Message) error {
-	var msg sdkstream.Message
+	var msg eventstream.Message
 	for _, h := range m.Headers {
 		if v := headerValue(h); v != nil {
 			msg.Headers.Set(string(h.Name), v)
@@ -57,7 +57,7 @@ func streamException(m *eventframe.Message) error {
 	}
 	msg.Payload = m.Payload
 	var buf bytes.Buffer
-	if err := sdkstream.NewEncoder().Encode(&buf, msg); err != nil {
+	if err := eventstream.NewEncoder().Encode(&buf, msg); err != nil {
 		return err
 	}
 	_, err := restjson1.New(schemas.AmazonBedrockFrontendService).DeserializeEventMessage(
@@ -66,29 +66,29 @@ func streamException(m *eventframe.Message) error {
 }
 
 // headerValue converts a header to the SDK's value type.
-func headerValue(h eventframe.Header) sdkstream.Value {
+func headerValue(h eventframe.Header) eventstream.Value {
 	v := h.Value
 	switch h.Type {
 	case 0:
-		return sdkstream.BoolValue(true)
+		return eventstream.BoolValue(true)
 	case 1:
-		return sdkstream.BoolValue(false)
+		return eventstream.BoolValue(false)
 	case 2:
-		return sdkstream.Int8Value(int8(v[0]))
+		return eventstream.Int8Value(int8(v[0]))
 	case 3:
-		return sdkstream.Int16Value(int16(binary.BigEndian.Uint16(v)))
+		return eventstream.Int16Value(int16(binary.BigEndian.Uint16(v)))
 	case 4:
-		return sdkstream.Int32Value(int32(binary.BigEndian.Uint32(v)))
+		return eventstream.Int32Value(int32(binary.BigEndian.Uint32(v)))
 	case 5:
-		return sdkstream.Int64Value(int64(binary.BigEndian.Uint64(v)))
+		return eventstream.Int64Value(int64(binary.BigEndian.Uint64(v)))
 	case 6:
-		return sdkstream.BytesValue(bytes.Clone(v))
+		return eventstream.BytesValue(bytes.Clone(v))
 	case 7:
-		return sdkstream.StringValue(string(v))
+		return eventstream.StringValue(string(v))
 	case 8:
-		return sdkstream.TimestampValue(time.UnixMilli(int64(binary.BigEndian.Uint64(v))))
+		return eventstream.TimestampValue(time.UnixMilli(int64(binary.BigEndian.Uint64(v))))
 	case 9:
-		var u sdkstream.UUIDValue
+		var u eventstream.UUIDValue
 		copy(u[:], v)
 		return u
 	}

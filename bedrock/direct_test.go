@@ -13,7 +13,7 @@ import (
 	"testing/iotest"
 	"time"
 
-	sdkstream "github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go"
 
@@ -234,19 +234,19 @@ func TestAuthOrder(t *testing.T) {
 // headerValue gives back every header type the SDK's encoder writes.
 func TestHeaderValue(t *testing.T) {
 	t.Parallel()
-	var msg sdkstream.Message
-	msg.Headers.Set("t", sdkstream.BoolValue(true))
-	msg.Headers.Set("f", sdkstream.BoolValue(false))
-	msg.Headers.Set("i8", sdkstream.Int8Value(-8))
-	msg.Headers.Set("i16", sdkstream.Int16Value(-16))
-	msg.Headers.Set("i32", sdkstream.Int32Value(-32))
-	msg.Headers.Set("i64", sdkstream.Int64Value(-64))
-	msg.Headers.Set("b", sdkstream.BytesValue("raw"))
-	msg.Headers.Set("s", sdkstream.StringValue("text"))
-	msg.Headers.Set("ts", sdkstream.TimestampValue(time.UnixMilli(1700000000123)))
-	msg.Headers.Set("u", sdkstream.UUIDValue{1, 2, 3, 15: 16})
+	var msg eventstream.Message
+	msg.Headers.Set("t", eventstream.BoolValue(true))
+	msg.Headers.Set("f", eventstream.BoolValue(false))
+	msg.Headers.Set("i8", eventstream.Int8Value(-8))
+	msg.Headers.Set("i16", eventstream.Int16Value(-16))
+	msg.Headers.Set("i32", eventstream.Int32Value(-32))
+	msg.Headers.Set("i64", eventstream.Int64Value(-64))
+	msg.Headers.Set("b", eventstream.BytesValue("raw"))
+	msg.Headers.Set("s", eventstream.StringValue("text"))
+	msg.Headers.Set("ts", eventstream.TimestampValue(time.UnixMilli(1700000000123)))
+	msg.Headers.Set("u", eventstream.UUIDValue{1, 2, 3, 15: 16})
 	var buf bytes.Buffer
-	if err := sdkstream.NewEncoder().Encode(&buf, msg); err != nil {
+	if err := eventstream.NewEncoder().Encode(&buf, msg); err != nil {
 		t.Fatal(err)
 	}
 	m, err := eventframe.NewReader(&buf).Next()

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/rockstream/rockstream"
-	chat "github.com/rockstream/rockstream/dialect/openai"
+	"github.com/rockstream/rockstream/dialect/openai"
 )
 
 // A guardrail the upstream cannot apply is refused by name, as a typed
@@ -58,7 +58,7 @@ func TestCarriedOptionsArriveUpstream(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, _, err := chat.FromChatRequest(body.Load().([]byte))
+	got, _, err := openai.FromChatRequest(body.Load().([]byte))
 	if err != nil {
 		t.Fatal(err)
 	}

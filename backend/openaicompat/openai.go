@@ -18,7 +18,7 @@ import (
 	"strings"
 
 	"github.com/rockstream/rockstream"
-	chat "github.com/rockstream/rockstream/dialect/openai"
+	"github.com/rockstream/rockstream/dialect/openai"
 	"github.com/rockstream/rockstream/internal/sse"
 )
 
@@ -116,7 +116,7 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 func (b *Backend) body(req *rockstream.Request) ([]byte, error) {
 	up := *req
 	up.Model = b.upstreamModel(req.Model)
-	cr, err := chat.ToChatRequest(&up, true)
+	cr, err := openai.ToChatRequest(&up, true)
 	var refusal *rockstream.Error
 	if errors.As(err, &refusal) {
 		return nil, refusal // already typed: names what the upstream cannot carry
@@ -160,9 +160,9 @@ func (b *Backend) post(ctx context.Context, body []byte) (*http.Response, error)
 // upstreamError turns a non-200 answer into a typed error.
 func upstreamError(resp *http.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var body chat.ErrorBody
+	var body openai.ErrorBody
 	if json.Unmarshal(raw, &body) == nil && body.Error.Message != "" {
-		return chat.ErrorFromObject(body.Error, resp.StatusCode)
+		return openai.ErrorFromObject(body.Error, resp.StatusCode)
 	}
 	msg := strings.TrimSpace(string(raw))
 	if len(msg) > 200 {
@@ -195,7 +195,7 @@ func classOf(status int) rockstream.ErrorClass {
 // chunk's data as it came before its events are yielded.
 func decode(ctx context.Context, body io.Reader, relay func([]byte, bool), yield func(rockstream.Event, error) bool) {
 	r := sse.NewReader(body)
-	dec := chat.NewChunkDecoder()
+	dec := openai.NewChunkDecoder()
 	var evs []rockstream.Event
 	emit := func() bool {
 		for _, ev := range evs {
