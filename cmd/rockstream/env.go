@@ -53,6 +53,7 @@ var settings = []setting{
 	{"api-key", "ROCKSTREAM_API_KEY"},
 	{"test-header-keys", "ROCKSTREAM_TEST_HEADER_KEYS"},
 	{"resume", "ROCKSTREAM_RESUME"},
+	{"body-timeout", "ROCKSTREAM_BODY_TIMEOUT"},
 	{"target", "ROCKSTREAM_TARGET"},
 	{"expect", "ROCKSTREAM_EXPECT"},
 	{"concurrency", "ROCKSTREAM_CONCURRENCY"},

@@ -82,6 +82,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	var testKeys stringList
 	fs.Var(&testKeys, "test-header-keys", "comma-separated `keys` (access key IDs, API keys) whose X-Rockstream-Pace and X-Rockstream-Fault headers are honoured from beyond loopback (repeatable); loopback clients are always honoured, others are refused with 403. The Bedrock Runtime verifies keys only with --auth strict, and a SigV4 request must sign the headers")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
+	bodyTimeout := fs.Duration("body-timeout", server.DefaultBodyTimeout, "how long a request body may take to arrive after its headers; a later one is refused with 408. 0 turns the bound off")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var bf backendFlags
 	bf.register(fs)
@@ -113,6 +114,10 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		return c.usage("serve", usageErrorf("listening on %s beyond loopback, the gateway endpoints need API keys: --api-key or apiKeys in --keys-file", *addr))
 	}
 	trusted, err := testHeaderKeys(testKeys, authCfg, gatewayKeys)
+	if err != nil {
+		return c.usage("serve", err)
+	}
+	limits, err := connLimits(*bodyTimeout)
 	if err != nil {
 		return c.usage("serve", err)
 	}
@@ -167,7 +172,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		ln.Addr(), describeBackends(bf, used), mode)
 	fmt.Fprintf(c.stderr, "rockstream: OpenAI at http://%[1]s/v1/chat/completions, Anthropic at http://%[1]s/v1/messages, the web page at http://%[1]s/.\n",
 		ln.Addr())
-	if err := srv.Serve(shutdownFirst(ctx, gw), ln); err != nil {
+	if err := srv.ServeWith(shutdownFirst(ctx, gw), ln, limits); err != nil {
 		return c.fail("serve", err)
 	}
 	// A recorder writes the streams that shutdown ended before the
@@ -179,6 +184,17 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	}
 	fmt.Fprintln(c.stderr, "rockstream: stopped.")
 	return exitOK
+}
+
+// connLimits are the connection bounds the serve flags ask for.
+func connLimits(bodyTimeout time.Duration) (server.ConnLimits, error) {
+	switch {
+	case bodyTimeout < 0:
+		return server.ConnLimits{}, usageErrorf("--body-timeout must not be negative, not %v", bodyTimeout)
+	case bodyTimeout == 0:
+		return server.ConnLimits{BodyTimeout: -1}, nil // off
+	}
+	return server.ConnLimits{BodyTimeout: bodyTimeout}, nil
 }
 
 // shutdownFirst is the context the server serves under: when ctx ends, the
