@@ -116,37 +116,10 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve serves HTTP/1.1 and cleartext HTTP/2 (prior knowledge, as the AWS
 // SDK for JavaScript sends it) on ln until ctx ends, then shuts down
-// gracefully. It returns nil after a shutdown caused by ctx.
+// gracefully, with the default ConnLimits. It returns nil after a shutdown
+// caused by ctx.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	var protocols http.Protocols
-	protocols.SetHTTP1(true)
-	protocols.SetUnencryptedHTTP2(true)
-	srv := &http.Server{
-		Handler:           s.handler,
-		Protocols:         &protocols,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		IdleTimeout:       IdleTimeout,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	grace, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
-	defer cancel()
-	// Open Bedrock streams end with an exception frame and a terminated
-	// body before the listener closes, rather than being cut.
-	_ = s.streams.Shutdown(grace)
-	if err := srv.Shutdown(grace); err != nil {
-		_ = srv.Close()
-	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return s.ServeWith(ctx, ln, ConnLimits{})
 }
 
 func healthz(w http.ResponseWriter, _ *http.Request) {

@@ -66,6 +66,7 @@ var settings = []setting{
 	{"resume-max-streams", "ROCKSTREAM_RESUME_MAX_STREAMS"},
 	{"resume-max-streams-per-key", "ROCKSTREAM_RESUME_MAX_STREAMS_PER_KEY"},
 	{"resume-max-stream-bytes", "ROCKSTREAM_RESUME_MAX_STREAM_BYTES"},
+	{"body-timeout", "ROCKSTREAM_BODY_TIMEOUT"},
 	{"target", "ROCKSTREAM_TARGET"},
 	{"expect", "ROCKSTREAM_EXPECT"},
 	{"concurrency", "ROCKSTREAM_CONCURRENCY"},

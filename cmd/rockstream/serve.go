@@ -106,6 +106,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	var allowHosts stringList
 	fs.Var(&allowHosts, "allow-host", "Host `name` the server answers besides loopback names: a name, an address or *.domain; comma-separated or repeatable. On loopback every other Host is refused; beyond loopback, giving it turns the Host check on")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
+	bodyTimeout := fs.Duration("body-timeout", server.DefaultBodyTimeout, "how long a request body may take to arrive after its headers; a later one is refused with 408. 0 turns the bound off")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var limits serveLimits
 	limits.register(fs)
@@ -142,6 +143,10 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		return c.usage("serve", usageErrorf("listening on %s beyond loopback, the gateway endpoints need API keys: --api-key or apiKeys in --keys-file", *addr))
 	}
 	trusted, err := testHeaderKeys(testKeys, authCfg, gatewayKeys)
+	if err != nil {
+		return c.usage("serve", err)
+	}
+	conn, err := connLimits(*bodyTimeout)
 	if err != nil {
 		return c.usage("serve", err)
 	}
@@ -209,7 +214,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		ln.Addr(), describeBackends(bf, used), mode)
 	fmt.Fprintf(c.stderr, "rockstream: OpenAI at http://%[1]s/v1/chat/completions, Anthropic at http://%[1]s/v1/messages, the web page at http://%[1]s/.\n",
 		ln.Addr())
-	if err := srv.Serve(shutdownFirst(ctx, gw), ln); err != nil {
+	if err := srv.ServeWith(shutdownFirst(ctx, gw), ln, conn); err != nil {
 		return c.fail("serve", err)
 	}
 	// A recorder writes the streams that shutdown ended before the
@@ -221,6 +226,17 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	}
 	fmt.Fprintln(c.stderr, "rockstream: stopped.")
 	return exitOK
+}
+
+// connLimits are the connection bounds the serve flags ask for.
+func connLimits(bodyTimeout time.Duration) (server.ConnLimits, error) {
+	switch {
+	case bodyTimeout < 0:
+		return server.ConnLimits{}, usageErrorf("--body-timeout must not be negative, not %v", bodyTimeout)
+	case bodyTimeout == 0:
+		return server.ConnLimits{BodyTimeout: -1}, nil // off
+	}
+	return server.ConnLimits{BodyTimeout: bodyTimeout}, nil
 }
 
 // shutdownFirst is the context the server serves under: when ctx ends, the

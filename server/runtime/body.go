@@ -20,7 +20,9 @@ func withRequestID(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // readBody reads the request body whatever its Content-Type (boto3 sends
-// none, Go and JS application/octet-stream), within the size limit.
+// none, Go and JS application/octet-stream), within the size limit. A
+// typed failure from the body itself (the server's body timeout, a 408) is
+// answered as it is.
 func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 	var tooBig *http.MaxBytesError
@@ -32,6 +34,8 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		return nil, typed
 	case errors.As(err, &tooBig):
 		return nil, rockstream.Validationf("1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to %d", h.maxBody)
+	case errors.As(err, &typed):
+		return nil, typed
 	case err != nil:
 		return nil, rockstream.Validationf("The request body could not be read.")
 	}
