@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/backend/replay"
 	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/metrics"
@@ -82,6 +84,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	var testKeys stringList
 	fs.Var(&testKeys, "test-header-keys", "comma-separated `keys` (access key IDs, API keys) whose X-Rockstream-Pace and X-Rockstream-Fault headers are honoured from beyond loopback (repeatable); loopback clients are always honoured, others are refused with 403. The Bedrock Runtime verifies keys only with --auth strict, and a SigV4 request must sign the headers")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
+	asyncDir := fs.String("async-dir", "", "`directory` standing in for S3 where StartAsyncInvoke jobs write their output (s3://bucket/prefix is bucket/prefix under it); empty turns async invoke off")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var bf backendFlags
 	bf.register(fs)
@@ -134,8 +137,16 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	instrumented := m.Instrument(backend)
 	var gw *gateway.Gateway
 	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
+	guardrails, _ := backend.(rockstream.GuardrailApplier)
+	if *asyncDir != "" {
+		if err := os.MkdirAll(*asyncDir, 0o755); err != nil {
+			return c.fail("serve", err)
+		}
+	}
 	srv, err := server.New(server.Options{
 		Backend:        instrumented,
+		Guardrails:     guardrails,
+		AsyncDir:       *asyncDir,
 		Auth:           authCfg,
 		TestHeaderKeys: trusted,
 		Logger:         log,

@@ -1,7 +1,11 @@
 // Package runtime serves Bedrock Runtime's wire on an http.ServeMux:
 // InvokeModel, InvokeModelWithResponseStream, Converse and ConverseStream
-// under /model/{modelId}/…, plus the control-plane listings the SDKs call
-// (ListFoundationModels, GetFoundationModel, ListInferenceProfiles). Bodies
+// under /model/{modelId}/…, ApplyGuardrail, the async-invoke operations
+// (StartAsyncInvoke, GetAsyncInvoke, ListAsyncInvokes) on an in-memory job
+// store, plus the control-plane listings the SDKs call
+// (ListFoundationModels, GetFoundationModel, ListInferenceProfiles), and
+// a journal of the requests received (GET and DELETE
+// /_rockstream/requests) for tests to assert on. Bodies
 // are decoded with the model family's codec, answered by a
 // rockstream.Backend, and encoded back with the same codec, one flushed
 // event-stream frame per event.
@@ -48,6 +52,23 @@ type Options struct {
 	// Codec picks a model family's codec from a model ID and request
 	// body; nil means the family registry.
 	Codec func(modelID string, body []byte) (dialect.Codec, error)
+	// Guardrails serves ApplyGuardrail; nil means the Backend's own when
+	// it is a rockstream.GuardrailApplier, else every guardrail is
+	// unknown.
+	Guardrails rockstream.GuardrailApplier
+	// AsyncDir is the directory standing in for S3 where async-invoke
+	// jobs write their output (s3://bucket/prefix is bucket/prefix under
+	// it); empty turns StartAsyncInvoke off.
+	AsyncDir string
+	// AsyncMaxJobs bounds the async-invoke job store; zero means
+	// DefaultAsyncMaxJobs.
+	AsyncMaxJobs int
+	// JournalEntries bounds the request journal; zero means
+	// DefaultJournalEntries.
+	JournalEntries int
+	// JournalKeys are the verified keys that may read the request journal
+	// from beyond loopback; nil means loopback clients only.
+	JournalKeys []string
 }
 
 // handler holds the resolved options of one registration.
@@ -59,6 +80,9 @@ type handler struct {
 	writeTimeout time.Duration
 	codec        func(string, []byte) (dialect.Codec, error)
 	tracker      *relay.Tracker
+	guardrails   rockstream.GuardrailApplier
+	async        *asyncStore
+	journal      *journal
 }
 
 // Register mounts the Bedrock Runtime and control-plane routes on mux.
@@ -87,19 +111,41 @@ func Register(mux *http.ServeMux, o Options) {
 	if h.codec == nil {
 		h.codec = familyCodec
 	}
-	wrap := func(f http.HandlerFunc) http.Handler {
+	h.guardrails = o.Guardrails
+	if h.guardrails == nil {
+		h.guardrails, _ = o.Backend.(rockstream.GuardrailApplier)
+	}
+	if o.AsyncDir != "" {
+		h.async = newAsyncStore(o.AsyncDir, o.AsyncMaxJobs)
+	}
+	h.journal = &journal{max: o.JournalEntries, keys: o.JournalKeys}
+	if h.journal.max <= 0 {
+		h.journal.max = DefaultJournalEntries
+	}
+	wrapped := func(f http.HandlerFunc) http.Handler {
 		var next http.Handler = withRequestID(f)
 		if o.Auth != nil {
 			next = o.Auth(next)
 		}
 		return next
 	}
-	mux.Handle("POST /model/{modelId}/invoke", wrap(h.invoke))
-	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", wrap(h.invokeStream))
-	mux.Handle("POST /model/{modelId}/converse", wrap(h.converse))
-	mux.Handle("POST /model/{modelId}/converse-stream", wrap(h.converseStream))
-	mux.Handle("POST /model/{modelId}/count-tokens", wrap(h.countTokens))
-	mux.Handle("GET /foundation-models", wrap(h.listFoundationModels))
-	mux.Handle("GET /foundation-models/{modelIdentifier}", wrap(h.getFoundationModel))
-	mux.Handle("GET /inference-profiles", wrap(h.listInferenceProfiles))
+	// Every operation's request is noted in the journal once it has
+	// passed authentication.
+	op := func(name string, f http.HandlerFunc) http.Handler {
+		return wrapped(h.journal.record(name, h.maxBody, f))
+	}
+	mux.Handle("POST /model/{modelId}/invoke", op("InvokeModel", h.invoke))
+	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", op("InvokeModelWithResponseStream", h.invokeStream))
+	mux.Handle("POST /model/{modelId}/converse", op("Converse", h.converse))
+	mux.Handle("POST /model/{modelId}/converse-stream", op("ConverseStream", h.converseStream))
+	mux.Handle("POST /model/{modelId}/count-tokens", op("CountTokens", h.countTokens))
+	mux.Handle("POST /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply", op("ApplyGuardrail", h.applyGuardrail))
+	mux.Handle("POST /async-invoke", op("StartAsyncInvoke", h.startAsyncInvoke))
+	mux.Handle("GET /async-invoke/{invocationArn}", op("GetAsyncInvoke", h.getAsyncInvoke))
+	mux.Handle("GET /async-invoke", op("ListAsyncInvokes", h.listAsyncInvokes))
+	mux.Handle("GET /foundation-models", op("ListFoundationModels", h.listFoundationModels))
+	mux.Handle("GET /foundation-models/{modelIdentifier}", op("GetFoundationModel", h.getFoundationModel))
+	mux.Handle("GET /inference-profiles", op("ListInferenceProfiles", h.listInferenceProfiles))
+	mux.Handle("GET /_rockstream/requests", wrapped(h.journal.list))
+	mux.Handle("DELETE /_rockstream/requests", wrapped(h.journal.clear))
 }
