@@ -18,6 +18,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
+	"github.com/rockstream/rockstream/override"
 	"github.com/rockstream/rockstream/server/relay"
 )
 
@@ -146,6 +147,18 @@ func Register(mux *http.ServeMux, o Options) {
 	mux.Handle("GET /foundation-models", op("ListFoundationModels", h.listFoundationModels))
 	mux.Handle("GET /foundation-models/{modelIdentifier}", op("GetFoundationModel", h.getFoundationModel))
 	mux.Handle("GET /inference-profiles", op("ListInferenceProfiles", h.listInferenceProfiles))
-	mux.Handle("GET /_rockstream/requests", wrapped(h.journal.list))
-	mux.Handle("DELETE /_rockstream/requests", wrapped(h.journal.clear))
+	// The journal is a test tool: loopback clients read it without
+	// credentials, others only with a verified key allowed to.
+	journalRoute := func(f http.HandlerFunc) http.Handler {
+		local, remote := withRequestID(f), wrapped(f)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if override.IsLoopback(r.RemoteAddr) {
+				local(w, r)
+				return
+			}
+			remote.ServeHTTP(w, r)
+		})
+	}
+	mux.Handle("GET /_rockstream/requests", journalRoute(h.journal.list))
+	mux.Handle("DELETE /_rockstream/requests", journalRoute(h.journal.clear))
 }
