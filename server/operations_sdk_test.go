@@ -178,7 +178,9 @@ func TestRequestJournal(t *testing.T) {
 	if len(got) != 2 || got[0].Operation != "ConverseStream" || got[1].Operation != "InvokeModel" || got[1].ModelID != sonnet {
 		t.Fatalf("journal %+v, want ConverseStream then InvokeModel", got)
 	}
-	var body struct{ GuardrailConfig struct{ GuardrailIdentifier string } }
+	var body struct {
+		GuardrailConfig struct{ GuardrailIdentifier string }
+	}
 	if err := json.Unmarshal(got[0].Body, &body); err != nil || body.GuardrailConfig.GuardrailIdentifier != "gr-test" {
 		t.Errorf("ConverseStream body %s: want the guardrail config as sent", got[0].Body)
 	}
