@@ -30,7 +30,8 @@ rockstream serve --routes FILE [backend flags]`
 
 const serveAbout = `Runs rockstream's server on one port: a Bedrock Runtime that the official AWS
 SDKs talk to unchanged through an endpoint URL (InvokeModel[WithResponseStream],
-Converse[Stream], ListFoundationModels), OpenAI- and Anthropic-compatible
+Converse[Stream], ApplyGuardrail, Start/Get/ListAsyncInvoke(s) with
+--async-dir, ListFoundationModels), OpenAI- and Anthropic-compatible
 streaming endpoints (POST /v1/chat/completions, GET /v1/models, POST
 /v1/messages, GET /v1/streams/{id} to resume), the web page at GET /,
 Prometheus metrics at GET /metrics and GET /healthz. Requests are logged on
@@ -52,6 +53,16 @@ Backends (--backend):
 --record DIR writes every stream, whatever the backend, to DIR for replay,
 secrets removed; requests refused before their stream are not recorded, and
 the directory holds at most --record-max-files files and --record-max-bytes.
+The builtin model's --rules file may define guardrails, which it applies to
+model calls (guardrailConfig, the X-Amzn-Bedrock-Guardrail* headers) and to
+ApplyGuardrail:
+  {"guardrails":[{"id":"gr-1","versions":["DRAFT","1"],"words":["frobnicate"],
+    "topics":[{"name":"Investing","examples":["which stocks should I buy"]}],
+    "pii":[{"type":"EMAIL","action":"ANONYMIZE"}],
+    "blockedInputMessaging":"…","blockedOutputsMessaging":"…"}]}
+GET /_rockstream/requests lists the Bedrock requests received (operation,
+model, meaningful headers, body), newest last; DELETE clears it. It answers
+loopback clients and the keys of --test-header-keys.
 
 With --auth any (the default) any well-formed SigV4 signature or Bedrock API
 key is accepted, so the server listens on loopback only unless --insecure is
