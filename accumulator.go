@@ -16,6 +16,7 @@ type Accumulator struct {
 	usage    Usage
 	metrics  Metrics
 	metadata bool
+	guard    *GuardrailTrace
 }
 
 type accBlock struct {
@@ -37,6 +38,9 @@ type Response struct {
 	StopSequence         string
 	Usage                Usage
 	Metrics              Metrics
+	// Guardrail is what the invocation's guardrail did; nil when none
+	// was applied.
+	Guardrail *GuardrailTrace
 }
 
 // ToolCall is a completed tool_use block with its input parsed.
@@ -74,6 +78,9 @@ func (a *Accumulator) Add(ev Event) error {
 	case Metadata:
 		a.mergeUsage(e.Usage)
 		a.metrics, a.metadata = e.Metrics, true
+		if e.Guardrail != nil {
+			a.guard = e.Guardrail
+		}
 	}
 	return nil
 }
@@ -146,7 +153,7 @@ func (a *Accumulator) Response() Response {
 	return Response{
 		ID: a.start.ID, Model: a.start.Model, RequestID: a.start.RequestID,
 		Message: a.Message(), StopReason: a.stop.StopReason, StopSequence: a.stop.StopSequence,
-		Usage: a.usage, Metrics: a.metrics,
+		Usage: a.usage, Metrics: a.metrics, Guardrail: a.guard,
 	}
 }
 

@@ -76,6 +76,9 @@ type MessageStop struct {
 type Metadata struct {
 	Usage   Usage
 	Metrics Metrics
+	// Guardrail is what the invocation's guardrail did; nil when none
+	// was applied.
+	Guardrail *GuardrailTrace
 }
 
 func (MessageStart) isEvent()   {}

@@ -344,7 +344,7 @@ func TestEveryPathAnswersInItsShape(t *testing.T) {
 		{"GET", "/foundation-models//x", 404, bedrockShape},
 		{"GET", "/inference-profiles/x", 404, bedrockShape},
 		{"GET", "/inference-profiles/../foundation-models", 404, bedrockShape},
-		{"POST", "/guardrail/g/version/1/apply", 404, bedrockShape},
+		{"POST", "/guardrail-checks/invoke", 404, bedrockShape},
 		{"POST", "/metrics", 405, bedrockShape},
 		{"GET", "/healthz/", 404, bedrockShape},
 		{"GET", "/v1/chat/completions", 405, openaiShape},

@@ -62,6 +62,12 @@ type Options struct {
 	// a request with another Origin is refused with 403 before any work.
 	// The gateway checks /v1 against its own CORSOrigins.
 	CORSOrigins []string
+	// Guardrails serves ApplyGuardrail; nil means the Backend's own, if
+	// it has any.
+	Guardrails rockstream.GuardrailApplier
+	// AsyncDir is where async-invoke jobs write their output, standing in
+	// for S3; empty turns StartAsyncInvoke off.
+	AsyncDir string
 	// Mount, if set, adds more routes (gateway, web page, metrics) to the
 	// server's mux.
 	Mount func(mux *http.ServeMux)
@@ -101,7 +107,7 @@ func New(o Options) (*Server, error) {
 		Auth: func(h http.Handler) http.Handler {
 			return verifier.Middleware(withOverrides(override.Trust{Keys: o.TestHeaderKeys}, h))
 		},
-		Tracker: streams,
+		Tracker: streams, Guardrails: o.Guardrails, AsyncDir: o.AsyncDir, JournalKeys: o.TestHeaderKeys,
 	})
 	mux.HandleFunc("GET /healthz", healthz)
 	if o.Mount != nil {

@@ -102,6 +102,25 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 			yield(nil, err)
 			return
 		}
+		var gd *guard
+		if cfg := req.Guardrail; cfg != nil {
+			g, err := b.opts.Rules.guardrail(cfg.Identifier, cfg.Version, "ValidationException")
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			gd = newGuard(g, req, b.now)
+			if gd.checkInput(req) {
+				id := "msg_bdrk_" + randomID(rand.New(rand.NewPCG(seedFor(req, nil), 7)))
+				for _, ev := range gd.blockedInput(id, m.ID, InputTokens(req)) {
+					if !yield(ev, nil) {
+						return
+					}
+				}
+				return
+			}
+			yield = gd.wrap(yield)
+		}
 		ov := overridesFrom(ctx)
 		ruleFault, rulePace := b.opts.Rules.match(req.Model, m.ID, promptOf(req))
 		fault, pace := ov.Fault, ov.Pace

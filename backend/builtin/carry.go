@@ -21,15 +21,14 @@ var harmless = []rockstream.Feature{rockstream.FeatureCachePoint, rockstream.Fea
 // Anthropic SDKs send them (metadata.user_id, service_tier).
 var harmlessExtra = map[string]bool{"metadata": true, "service_tier": true}
 
+// honoured are the features the builtin model acts on itself: guardrails,
+// from the rule file's definitions (guardrail_stream.go).
+var honoured = []rockstream.Feature{rockstream.FeatureGuardrail}
+
 // checkCarried refuses what the builtin model would otherwise ignore
-// silently, naming it. A guardrail above all: a local model that ignores
-// one would let through what the caller asked to block. When the builtin
-// model applies guardrails, refuseGuardrail is the one place to change.
+// silently, naming it.
 func checkCarried(req *rockstream.Request) error {
-	if err := refuseGuardrail(req); err != nil {
-		return err
-	}
-	if err := req.CheckFeatures(target, harmless...); err != nil {
+	if err := req.CheckFeatures(target, append(honoured, harmless...)...); err != nil {
 		return err
 	}
 	for k := range req.ExtraFields {
@@ -37,15 +36,6 @@ func checkCarried(req *rockstream.Request) error {
 			return rockstream.RefuseWhat(target, rockstream.FeatureExtraFields,
 				fmt.Sprintf("the additional model request field %s (additionalModelRequestFields)", jsonKey(k)))
 		}
-	}
-	return nil
-}
-
-// refuseGuardrail refuses any guardrail setting: the builtin model does
-// not apply guardrails yet.
-func refuseGuardrail(req *rockstream.Request) error {
-	if req.Guardrail != nil {
-		return rockstream.Refuse(target, rockstream.FeatureGuardrail)
 	}
 	return nil
 }

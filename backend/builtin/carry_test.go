@@ -19,11 +19,6 @@ func TestRefusesWhatItWouldIgnore(t *testing.T) {
 		feature rockstream.Feature
 		field   string
 	}{
-		{"guardrail from headers", func(r *rockstream.Request) {
-			r.Guardrail = &rockstream.Guardrail{Identifier: "gr-1", Version: "1", Source: rockstream.GuardrailFromHeaders}
-		}, rockstream.FeatureGuardrail, "X-Amzn-Bedrock-GuardrailIdentifier"},
-		{"guardrail trace only", func(r *rockstream.Request) { r.Guardrail = &rockstream.Guardrail{Trace: "enabled"} },
-			rockstream.FeatureGuardrail, "guardrailConfig"},
 		{"response format", func(r *rockstream.Request) { r.ResponseFormat = &rockstream.ResponseFormat{Type: "json_object"} },
 			rockstream.FeatureResponseFormat, "response_format"},
 		{"document", func(r *rockstream.Request) {

@@ -42,7 +42,7 @@ func TestContract(t *testing.T) {
 		Stall: func(tb testing.TB) backendtest.Failure {
 			return backendtest.Failure{Context: faultContext(tb, "silence=1h,after=4")}
 		},
-		// The builtin model applies no guardrail, so it refuses one.
+		// A guardrail no rule file defines is a validation error.
 		Invalid: func() *rockstream.Request {
 			r := contractRequest()
 			r.Guardrail = &rockstream.Guardrail{Identifier: "gr-1", Version: "1"}

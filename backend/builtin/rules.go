@@ -40,9 +40,12 @@ import (
 // tokens. An empty bucket answers ThrottlingException, "Too many requests,
 // please wait before trying again." or "Too many tokens, please wait
 // before trying again.", as Bedrock does. A zero limit is no limit.
+//
+// A "guardrails" section defines guardrails (see guardrailFile).
 type Rules struct {
-	rules  []rule
-	quotas []quota
+	rules      []rule
+	quotas     []quota
+	guardrails map[string]*guardrail
 }
 
 type rule struct {
@@ -70,6 +73,7 @@ type rulesFile struct {
 		RequestsPerMinute float64 `json:"requestsPerMinute"`
 		TokensPerMinute   float64 `json:"tokensPerMinute"`
 	} `json:"quotas"`
+	Guardrails []guardrailFile `json:"guardrails"`
 }
 
 // LoadRules reads a rule file.
@@ -130,6 +134,19 @@ func ParseRules(data []byte) (*Rules, error) {
 			return nil, fmt.Errorf("builtin: quota %d: negative limit", i)
 		}
 		r.quotas = append(r.quotas, quota{re, fq.RequestsPerMinute, fq.TokensPerMinute})
+	}
+	for i, fg := range f.Guardrails {
+		g, err := compileGuardrail(fg)
+		if err != nil {
+			return nil, fmt.Errorf("builtin: guardrail %d: %w", i, err)
+		}
+		if r.guardrails == nil {
+			r.guardrails = map[string]*guardrail{}
+		}
+		if r.guardrails[g.id] != nil {
+			return nil, fmt.Errorf("builtin: guardrail %d: id %q defined twice", i, g.id)
+		}
+		r.guardrails[g.id] = g
 	}
 	return &r, nil
 }

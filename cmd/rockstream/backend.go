@@ -49,7 +49,7 @@ func (f *backendFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.routes, "routes", "", "routing `file` sending models to named backends (instead of --backend)")
 	fs.StringVar(&f.record, "record", "", "record every stream into `dir` (created if missing), for --backend replay")
 	fs.StringVar(&f.pace, "pace", "", "builtin: default pace, e.g. ttft=300ms,tps=40,jitter=0.2 (default: a real model's)")
-	fs.StringVar(&f.rules, "rules", "", "builtin: fault, pace and quota rules `file`")
+	fs.StringVar(&f.rules, "rules", "", "builtin: fault, pace, quota and guardrail rules `file`")
 	fs.StringVar(&f.script, "script", "", "builtin: scripted answers `file`")
 	fs.StringVar(&f.region, "region", "", "region the runtime reports in ARNs and bedrock calls (default: AWS_REGION, the profile's, else us-east-1)")
 	fs.StringVar(&f.profile, "profile", "", "bedrock: AWS shared-config profile (default: AWS_PROFILE, else default)")

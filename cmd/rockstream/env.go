@@ -48,6 +48,7 @@ var settings = []setting{
 	{"record-max-files", "ROCKSTREAM_RECORD_MAX_FILES"},
 	{"record-max-bytes", "ROCKSTREAM_RECORD_MAX_BYTES"},
 	{"metrics-max-models", "ROCKSTREAM_METRICS_MAX_MODELS"},
+	{"async-dir", "ROCKSTREAM_ASYNC_DIR"},
 	{"api-routes", "ROCKSTREAM_API_ROUTES"},
 	{"no-profile-fallback", "ROCKSTREAM_NO_PROFILE_FALLBACK"},
 	{"upstream", "ROCKSTREAM_UPSTREAM"},

@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/backend/replay"
 	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/metrics"
@@ -28,7 +30,8 @@ rockstream serve --routes FILE [backend flags]`
 
 const serveAbout = `Runs rockstream's server on one port: a Bedrock Runtime that the official AWS
 SDKs talk to unchanged through an endpoint URL (InvokeModel[WithResponseStream],
-Converse[Stream], ListFoundationModels), OpenAI- and Anthropic-compatible
+Converse[Stream], ApplyGuardrail, Start/Get/ListAsyncInvoke(s) with
+--async-dir, ListFoundationModels), OpenAI- and Anthropic-compatible
 streaming endpoints (POST /v1/chat/completions, GET /v1/models, POST
 /v1/messages, GET /v1/streams/{id} to resume), the web page at GET /,
 Prometheus metrics at GET /metrics and GET /healthz. Requests are logged on
@@ -50,6 +53,16 @@ Backends (--backend):
 --record DIR writes every stream, whatever the backend, to DIR for replay,
 secrets removed; requests refused before their stream are not recorded, and
 the directory holds at most --record-max-files files and --record-max-bytes.
+The builtin model's --rules file may define guardrails, which it applies to
+model calls (guardrailConfig, the X-Amzn-Bedrock-Guardrail* headers) and to
+ApplyGuardrail:
+  {"guardrails":[{"id":"gr-1","versions":["DRAFT","1"],"words":["frobnicate"],
+    "topics":[{"name":"Investing","examples":["which stocks should I buy"]}],
+    "pii":[{"type":"EMAIL","action":"ANONYMIZE"}],
+    "blockedInputMessaging":"…","blockedOutputsMessaging":"…"}]}
+GET /_rockstream/requests lists the Bedrock requests received (operation,
+model, meaningful headers, body), newest last; DELETE clears it. It answers
+loopback clients and the keys of --test-header-keys.
 
 Open streams are bounded, Bedrock Runtime and gateway together: --max-streams
 overall and --max-streams-per-key per verified key; past a bound a request is
@@ -107,6 +120,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	fs.Var(&allowHosts, "allow-host", "Host `name` the server answers besides loopback names: a name, an address or *.domain; comma-separated or repeatable. On loopback every other Host is refused; beyond loopback, giving it turns the Host check on")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
 	bodyTimeout := fs.Duration("body-timeout", server.DefaultBodyTimeout, "how long a request body may take to arrive after its headers; a later one is refused with 408. 0 turns the bound off")
+	asyncDir := fs.String("async-dir", "", "`directory` standing in for S3 where StartAsyncInvoke jobs write their output (s3://bucket/prefix is bucket/prefix under it); empty turns async invoke off")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var limits serveLimits
 	limits.register(fs)
@@ -175,8 +189,16 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	var gw *gateway.Gateway
 	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
 	hosts := splitList(allowHosts)
+	guardrails, _ := backend.(rockstream.GuardrailApplier)
+	if *asyncDir != "" {
+		if err := os.MkdirAll(*asyncDir, 0o755); err != nil {
+			return c.fail("serve", err)
+		}
+	}
 	srv, err := server.New(server.Options{
 		Backend:        instrumented,
+		Guardrails:     guardrails,
+		AsyncDir:       *asyncDir,
 		Auth:           authCfg,
 		TestHeaderKeys: trusted,
 		Logger:         log,

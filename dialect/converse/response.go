@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/dialect"
 )
 
 type wireResponse struct {
@@ -14,6 +15,21 @@ type wireResponse struct {
 	StopReason string      `json:"stopReason"`
 	Usage      wireUsage   `json:"usage"`
 	Metrics    wireMetrics `json:"metrics"`
+	Trace      *wireTrace  `json:"trace,omitempty"`
+}
+
+// wireTrace is Converse's trace: what the guardrail did, when the caller
+// asked for it.
+type wireTrace struct {
+	Guardrail *dialect.ConverseGuardrailTrace `json:"guardrail"`
+}
+
+func traceToWire(t *rockstream.GuardrailTrace) *wireTrace {
+	g := dialect.NewConverseGuardrailTrace(t)
+	if g == nil {
+		return nil
+	}
+	return &wireTrace{Guardrail: g}
 }
 
 // EncodeResponse builds the Converse (non-streaming) response body.
@@ -30,5 +46,6 @@ func EncodeResponse(resp *rockstream.Response) ([]byte, error) {
 	}
 	w.Usage = usageToWire(resp.Usage)
 	w.Metrics.LatencyMs = resp.Metrics.InvocationLatency.Milliseconds()
+	w.Trace = traceToWire(resp.Guardrail)
 	return json.Marshal(w)
 }

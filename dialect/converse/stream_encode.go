@@ -48,6 +48,7 @@ type (
 	metadataEvent struct {
 		Usage   wireUsage   `json:"usage"`
 		Metrics wireMetrics `json:"metrics"`
+		Trace   *wireTrace  `json:"trace,omitempty"`
 	}
 )
 
@@ -119,7 +120,8 @@ func (e *StreamEncoder) Encode(dst []Frame, ev rockstream.Event) ([]Frame, error
 			return dst, fmt.Errorf("converse: Metadata before MessageStop")
 		}
 		e.finished = true
-		return frame(dst, "metadata", metadataEvent{Usage: usageToWire(ev.Usage), Metrics: wireMetrics{LatencyMs: ev.Metrics.InvocationLatency.Milliseconds()}})
+		return frame(dst, "metadata", metadataEvent{Usage: usageToWire(ev.Usage), Metrics: wireMetrics{LatencyMs: ev.Metrics.InvocationLatency.Milliseconds()},
+			Trace: traceToWire(ev.Guardrail)})
 	}
 	return dst, fmt.Errorf("converse: unknown event %T", ev)
 }

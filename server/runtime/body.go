@@ -34,8 +34,6 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		return nil, typed
 	case errors.As(err, &tooBig):
 		return nil, rockstream.Validationf("1 validation error detected: Value at 'body' failed to satisfy constraint: Member must have length less than or equal to %d", h.maxBody)
-	case errors.As(err, &typed):
-		return nil, typed
 	case err != nil:
 		return nil, rockstream.Validationf("The request body could not be read.")
 	}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -55,7 +56,7 @@ func (h *handler) invokeStream(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Wire = callerWire(rockstream.WireInvokeStream, body, r.Header)
 	var cf chunkFrames
-	enc := &framing[[]byte]{enc: codec.NewStreamEncoder(), out: cf.frames, kind: wire.InvokeStream}
+	enc := &framing[[]byte]{enc: guardedChunks{codec.NewStreamEncoder()}, out: cf.frames, kind: wire.InvokeStream}
 	h.stream(w, r, req, wire.InvokeStream, enc, func(hd http.Header) {
 		hd.Set("X-Amzn-Bedrock-Content-Type", "application/json")
 	})
@@ -101,6 +102,7 @@ func (h *handler) invoke(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, internalError(fmt.Errorf("encoding the response: %w", err)))
 		return
 	}
+	body = dialect.AddInvokeGuardrail(body, resp.Guardrail)
 	latency := resp.Metrics.InvocationLatency
 	if latency <= 0 {
 		latency = time.Since(start)
@@ -118,31 +120,48 @@ func (h *handler) invoke(w http.ResponseWriter, r *http.Request) {
 // accumulate runs req to the end and folds its events into one response.
 // A backend that asks for an abort gets the connection dropped.
 func (h *handler) accumulate(r *http.Request, req *rockstream.Request) (*rockstream.Response, error) {
-	var (
-		acc     rockstream.Accumulator
-		failure error
-	)
-	for ev, err := range h.backend.Stream(r.Context(), req) {
-		if err != nil {
-			failure = err
-			break
-		}
-		if err := acc.Add(ev); err != nil {
-			failure = internalError(err)
-			break
-		}
-	}
-	if errors.Is(failure, rockstream.ErrAbort) {
+	resp, err := collectResponse(r.Context(), h.backend, req)
+	if errors.Is(err, rockstream.ErrAbort) {
 		panic(http.ErrAbortHandler)
 	}
-	if failure != nil {
-		return nil, failure
+	if err != nil {
+		return nil, err
+	}
+	resp.RequestID = wire.RequestIDFrom(r.Context())
+	return resp, nil
+}
+
+// collectResponse runs req on b to the end and folds its events.
+func collectResponse(ctx context.Context, b rockstream.Backend, req *rockstream.Request) (*rockstream.Response, error) {
+	var acc rockstream.Accumulator
+	for ev, err := range b.Stream(ctx, req) {
+		if err != nil {
+			return nil, err
+		}
+		if err := acc.Add(ev); err != nil {
+			return nil, internalError(err)
+		}
 	}
 	if !acc.Done() {
 		return nil, &rockstream.Error{Class: rockstream.ClassInternal, Code: "InternalServerException", StatusCode: http.StatusInternalServerError,
 			Message: "The model's answer ended before its final event.", Err: rockstream.ErrIncomplete}
 	}
 	resp := acc.Response()
-	resp.RequestID = wire.RequestIDFrom(r.Context())
 	return &resp, nil
+}
+
+// guardedChunks adds a guardrail's result to the final chunk of an
+// InvokeModelWithResponseStream answer (the one with the invocation
+// metrics), whatever the family.
+type guardedChunks struct {
+	dialect.StreamEncoder
+}
+
+func (g guardedChunks) Encode(dst [][]byte, ev rockstream.Event) ([][]byte, error) {
+	n := len(dst)
+	dst, err := g.StreamEncoder.Encode(dst, ev)
+	if md, ok := ev.(rockstream.Metadata); ok && err == nil && md.Guardrail != nil && len(dst) > n {
+		dst[len(dst)-1] = dialect.AddInvokeGuardrail(dst[len(dst)-1], md.Guardrail)
+	}
+	return dst, err
 }

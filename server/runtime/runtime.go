@@ -1,7 +1,11 @@
 // Package runtime serves Bedrock Runtime's wire on an http.ServeMux:
 // InvokeModel, InvokeModelWithResponseStream, Converse and ConverseStream
-// under /model/{modelId}/…, plus the control-plane listings the SDKs call
-// (ListFoundationModels, GetFoundationModel, ListInferenceProfiles). Bodies
+// under /model/{modelId}/…, ApplyGuardrail, the async-invoke operations
+// (StartAsyncInvoke, GetAsyncInvoke, ListAsyncInvokes) on an in-memory job
+// store, plus the control-plane listings the SDKs call
+// (ListFoundationModels, GetFoundationModel, ListInferenceProfiles), and
+// a journal of the requests received (GET and DELETE
+// /_rockstream/requests) for tests to assert on. Bodies
 // are decoded with the model family's codec, answered by a
 // rockstream.Backend, and encoded back with the same codec, one flushed
 // event-stream frame per event.
@@ -14,6 +18,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/dialect"
+	"github.com/rockstream/rockstream/override"
 	"github.com/rockstream/rockstream/server/relay"
 )
 
@@ -48,6 +53,23 @@ type Options struct {
 	// Codec picks a model family's codec from a model ID and request
 	// body; nil means the family registry.
 	Codec func(modelID string, body []byte) (dialect.Codec, error)
+	// Guardrails serves ApplyGuardrail; nil means the Backend's own when
+	// it is a rockstream.GuardrailApplier, else every guardrail is
+	// unknown.
+	Guardrails rockstream.GuardrailApplier
+	// AsyncDir is the directory standing in for S3 where async-invoke
+	// jobs write their output (s3://bucket/prefix is bucket/prefix under
+	// it); empty turns StartAsyncInvoke off.
+	AsyncDir string
+	// AsyncMaxJobs bounds the async-invoke job store; zero means
+	// DefaultAsyncMaxJobs.
+	AsyncMaxJobs int
+	// JournalEntries bounds the request journal; zero means
+	// DefaultJournalEntries.
+	JournalEntries int
+	// JournalKeys are the verified keys that may read the request journal
+	// from beyond loopback; nil means loopback clients only.
+	JournalKeys []string
 }
 
 // handler holds the resolved options of one registration.
@@ -59,6 +81,9 @@ type handler struct {
 	writeTimeout time.Duration
 	codec        func(string, []byte) (dialect.Codec, error)
 	tracker      *relay.Tracker
+	guardrails   rockstream.GuardrailApplier
+	async        *asyncStore
+	journal      *journal
 }
 
 // Register mounts the Bedrock Runtime and control-plane routes on mux.
@@ -87,19 +112,53 @@ func Register(mux *http.ServeMux, o Options) {
 	if h.codec == nil {
 		h.codec = familyCodec
 	}
-	wrap := func(f http.HandlerFunc) http.Handler {
+	h.guardrails = o.Guardrails
+	if h.guardrails == nil {
+		h.guardrails, _ = o.Backend.(rockstream.GuardrailApplier)
+	}
+	if o.AsyncDir != "" {
+		h.async = newAsyncStore(o.AsyncDir, o.AsyncMaxJobs)
+	}
+	h.journal = &journal{max: o.JournalEntries, keys: o.JournalKeys}
+	if h.journal.max <= 0 {
+		h.journal.max = DefaultJournalEntries
+	}
+	wrapped := func(f http.HandlerFunc) http.Handler {
 		var next http.Handler = withRequestID(f)
 		if o.Auth != nil {
 			next = o.Auth(next)
 		}
 		return next
 	}
-	mux.Handle("POST /model/{modelId}/invoke", wrap(blobBody(h.invoke)))
-	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", wrap(blobBody(h.invokeStream)))
-	mux.Handle("POST /model/{modelId}/converse", wrap(jsonBody(h.converse)))
-	mux.Handle("POST /model/{modelId}/converse-stream", wrap(jsonBody(h.converseStream)))
-	mux.Handle("POST /model/{modelId}/count-tokens", wrap(jsonBody(h.countTokens)))
-	mux.Handle("GET /foundation-models", wrap(h.listFoundationModels))
-	mux.Handle("GET /foundation-models/{modelIdentifier}", wrap(h.getFoundationModel))
-	mux.Handle("GET /inference-profiles", wrap(h.listInferenceProfiles))
+	// Every operation's request is noted in the journal once it has
+	// passed authentication.
+	op := func(name string, f http.HandlerFunc) http.Handler {
+		return wrapped(h.journal.record(name, h.maxBody, f))
+	}
+	mux.Handle("POST /model/{modelId}/invoke", op("InvokeModel", blobBody(h.invoke)))
+	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", op("InvokeModelWithResponseStream", blobBody(h.invokeStream)))
+	mux.Handle("POST /model/{modelId}/converse", op("Converse", jsonBody(h.converse)))
+	mux.Handle("POST /model/{modelId}/converse-stream", op("ConverseStream", jsonBody(h.converseStream)))
+	mux.Handle("POST /model/{modelId}/count-tokens", op("CountTokens", jsonBody(h.countTokens)))
+	mux.Handle("POST /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply", op("ApplyGuardrail", jsonBody(h.applyGuardrail)))
+	mux.Handle("POST /async-invoke", op("StartAsyncInvoke", jsonBody(h.startAsyncInvoke)))
+	mux.Handle("GET /async-invoke/{invocationArn}", op("GetAsyncInvoke", h.getAsyncInvoke))
+	mux.Handle("GET /async-invoke", op("ListAsyncInvokes", h.listAsyncInvokes))
+	mux.Handle("GET /foundation-models", op("ListFoundationModels", h.listFoundationModels))
+	mux.Handle("GET /foundation-models/{modelIdentifier}", op("GetFoundationModel", h.getFoundationModel))
+	mux.Handle("GET /inference-profiles", op("ListInferenceProfiles", h.listInferenceProfiles))
+	// The journal is a test tool: loopback clients read it without
+	// credentials, others only with a verified key allowed to.
+	journalRoute := func(f http.HandlerFunc) http.Handler {
+		local, remote := withRequestID(f), wrapped(f)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if override.IsLoopback(r.RemoteAddr) {
+				local(w, r)
+				return
+			}
+			remote.ServeHTTP(w, r)
+		})
+	}
+	mux.Handle("GET /_rockstream/requests", journalRoute(h.journal.list))
+	mux.Handle("DELETE /_rockstream/requests", journalRoute(h.journal.clear))
 }
