@@ -16,6 +16,7 @@ type Accumulator struct {
 	usage    Usage
 	metrics  Metrics
 	metadata bool
+	served   Metadata // the Latency and ServiceTier Metadata echoed
 }
 
 type accBlock struct {
@@ -37,6 +38,10 @@ type Response struct {
 	StopSequence         string
 	Usage                Usage
 	Metrics              Metrics
+	// AdditionalFields, Latency and ServiceTier are what MessageStop and
+	// Metadata reported of them; empty when they did not.
+	AdditionalFields     string
+	Latency, ServiceTier string
 }
 
 // ToolCall is a completed tool_use block with its input parsed.
@@ -74,6 +79,7 @@ func (a *Accumulator) Add(ev Event) error {
 	case Metadata:
 		a.mergeUsage(e.Usage)
 		a.metrics, a.metadata = e.Metrics, true
+		a.served = Metadata{Latency: e.Latency, ServiceTier: e.ServiceTier}
 	}
 	return nil
 }
@@ -147,6 +153,7 @@ func (a *Accumulator) Response() Response {
 		ID: a.start.ID, Model: a.start.Model, RequestID: a.start.RequestID,
 		Message: a.Message(), StopReason: a.stop.StopReason, StopSequence: a.stop.StopSequence,
 		Usage: a.usage, Metrics: a.metrics,
+		AdditionalFields: a.stop.AdditionalFields, Latency: a.served.Latency, ServiceTier: a.served.ServiceTier,
 	}
 }
 
