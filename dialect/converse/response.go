@@ -11,9 +11,12 @@ type wireResponse struct {
 	Output struct {
 		Message wireMessage `json:"message"`
 	} `json:"output"`
-	StopReason string      `json:"stopReason"`
-	Usage      wireUsage   `json:"usage"`
-	Metrics    wireMetrics `json:"metrics"`
+	StopReason                    string           `json:"stopReason"`
+	Usage                         wireUsage        `json:"usage"`
+	Metrics                       wireMetrics      `json:"metrics"`
+	AdditionalModelResponseFields json.RawMessage  `json:"additionalModelResponseFields,omitempty"`
+	PerformanceConfig             *wirePerformance `json:"performanceConfig,omitempty"`
+	ServiceTier                   *wireServiceTier `json:"serviceTier,omitempty"`
 }
 
 // EncodeResponse builds the Converse (non-streaming) response body.
@@ -30,5 +33,7 @@ func EncodeResponse(resp *rockstream.Response) ([]byte, error) {
 	}
 	w.Usage = usageToWire(resp.Usage)
 	w.Metrics.LatencyMs = resp.Metrics.InvocationLatency.Milliseconds()
+	w.AdditionalModelResponseFields = additionalToWire(resp.AdditionalFields)
+	w.PerformanceConfig, w.ServiceTier = servedToWire(resp.Latency, resp.ServiceTier)
 	return json.Marshal(w)
 }
