@@ -10,6 +10,13 @@
 // Token accounting: a text piece is a word with the whitespace before it;
 // output tokens are the deltas sent (reasoning, text and tool-input
 // pieces); input tokens follow InputTokens.
+//
+// Bedrock's features are simulated as Bedrock reports them: cache points
+// on a caching model create prompt-cache entries that later requests
+// read (cache.go); documents count as input (documents.go); the
+// performance profile, service tier and requested response fields are
+// echoed (echo.go); thinking and tool-choice rules are enforced, and a
+// forced tool call comes without text before it (checks.go).
 package builtin
 
 import (
