@@ -17,6 +17,7 @@ type Accumulator struct {
 	metrics  Metrics
 	metadata bool
 	guard    *GuardrailTrace
+	served   Metadata // the Latency and ServiceTier Metadata echoed
 }
 
 type accBlock struct {
@@ -41,6 +42,10 @@ type Response struct {
 	// Guardrail is what the invocation's guardrail did; nil when none
 	// was applied.
 	Guardrail *GuardrailTrace
+	// AdditionalFields, Latency and ServiceTier are what MessageStop and
+	// Metadata reported of them; empty when they did not.
+	AdditionalFields     string
+	Latency, ServiceTier string
 }
 
 // ToolCall is a completed tool_use block with its input parsed.
@@ -81,6 +86,7 @@ func (a *Accumulator) Add(ev Event) error {
 		if e.Guardrail != nil {
 			a.guard = e.Guardrail
 		}
+		a.served = Metadata{Latency: e.Latency, ServiceTier: e.ServiceTier}
 	}
 	return nil
 }
@@ -154,6 +160,7 @@ func (a *Accumulator) Response() Response {
 		ID: a.start.ID, Model: a.start.Model, RequestID: a.start.RequestID,
 		Message: a.Message(), StopReason: a.stop.StopReason, StopSequence: a.stop.StopSequence,
 		Usage: a.usage, Metrics: a.metrics, Guardrail: a.guard,
+		AdditionalFields: a.stop.AdditionalFields, Latency: a.served.Latency, ServiceTier: a.served.ServiceTier,
 	}
 }
 

@@ -119,3 +119,20 @@ func TestBedrockError(t *testing.T) {
 		t.Errorf("AsError(plain).Class = %s", got.Class)
 	}
 }
+
+func TestAccumulatorKeepsEchoedFields(t *testing.T) {
+	var a Accumulator
+	for _, ev := range []Event{
+		MessageStart{}, TextDelta{Text: "hi"}, BlockStop{},
+		MessageStop{StopReason: StopEndTurn, AdditionalFields: `{"stop_sequence":null}`},
+		Metadata{Latency: "optimized", ServiceTier: "flex"},
+	} {
+		if err := a.Add(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := a.Response()
+	if r.AdditionalFields != `{"stop_sequence":null}` || r.Latency != "optimized" || r.ServiceTier != "flex" {
+		t.Fatalf("response = %+v", r)
+	}
+}

@@ -70,6 +70,11 @@ type MessageStop struct {
 	StopReason StopReason
 	// StopSequence is the matched stop sequence, for StopSequenceHit.
 	StopSequence string
+	// AdditionalFields is a JSON object of the model-native response
+	// fields the request asked for (Request.ResponseFieldPaths), keyed as
+	// in the model's own response; empty when none were asked or found.
+	// It is JSON text, not a RawMessage, so events stay comparable.
+	AdditionalFields string
 }
 
 // Metadata reports usage and timing; it is the last event of a stream.
@@ -79,6 +84,11 @@ type Metadata struct {
 	// Guardrail is what the invocation's guardrail did; nil when none
 	// was applied.
 	Guardrail *GuardrailTrace
+	// Latency and ServiceTier are the performance profile and processing
+	// tier that served the request, echoed as Bedrock echoes them when
+	// the request set them; empty otherwise.
+	Latency     string
+	ServiceTier string
 }
 
 func (MessageStart) isEvent()   {}

@@ -44,6 +44,10 @@ type eventJSON struct {
 	StopSequence string       `json:"stop_sequence,omitempty"`
 	Usage        *usageJSON   `json:"usage,omitempty"`
 	Metrics      *metricsJSON `json:"metrics,omitempty"`
+	// AdditionalFields is MessageStop's JSON object, kept as JSON.
+	AdditionalFields json.RawMessage `json:"additional_fields,omitempty"`
+	Latency          string          `json:"latency,omitempty"`
+	ServiceTier      string          `json:"service_tier,omitempty"`
 }
 
 // EventName is the JSON "type" of ev.
@@ -92,8 +96,12 @@ func MarshalEvent(ev Event) ([]byte, error) {
 	case MessageStop:
 		r := string(e.StopReason)
 		j.StopReason, j.StopSequence = &r, e.StopSequence
+		if e.AdditionalFields != "" {
+			j.AdditionalFields = json.RawMessage(e.AdditionalFields)
+		}
 	case Metadata:
 		j.Usage, j.Metrics = usageToJSON(e.Usage), metricsToJSON(e.Metrics)
+		j.Latency, j.ServiceTier = e.Latency, e.ServiceTier
 	default:
 		return nil, fmt.Errorf("rockstream: cannot marshal event %T", ev)
 	}
@@ -139,9 +147,10 @@ func UnmarshalEvent(b []byte) (Event, error) {
 	case "block_stop":
 		return BlockStop{Index: idx}, nil
 	case "message_stop":
-		return MessageStop{StopReason: StopReason(str(j.StopReason)), StopSequence: j.StopSequence}, nil
+		return MessageStop{StopReason: StopReason(str(j.StopReason)), StopSequence: j.StopSequence,
+			AdditionalFields: string(j.AdditionalFields)}, nil
 	case "metadata":
-		return Metadata{Usage: j.Usage.usage(), Metrics: j.Metrics.metrics()}, nil
+		return Metadata{Usage: j.Usage.usage(), Metrics: j.Metrics.metrics(), Latency: j.Latency, ServiceTier: j.ServiceTier}, nil
 	}
 	return nil, fmt.Errorf("rockstream: unknown event type %q", j.Type)
 }

@@ -15,8 +15,8 @@ var allEvents = []Event{
 	ReasoningDelta{Index: 2, Text: "hmm"},
 	SignatureDelta{Index: 2, Signature: "c2ln"},
 	BlockStop{Index: 0},
-	MessageStop{StopReason: StopSequenceHit, StopSequence: "END"},
-	Metadata{Usage: Usage{InputTokens: 3, OutputTokens: 9, CacheReadInputTokens: 1}, Metrics: Metrics{FirstByteLatency: 12 * time.Millisecond, InvocationLatency: 340 * time.Millisecond}},
+	MessageStop{StopReason: StopSequenceHit, StopSequence: "END", AdditionalFields: `{"stop_sequence":"END"}`},
+	Metadata{Usage: Usage{InputTokens: 3, OutputTokens: 9, CacheReadInputTokens: 1}, Metrics: Metrics{FirstByteLatency: 12 * time.Millisecond, InvocationLatency: 340 * time.Millisecond}, Latency: "optimized", ServiceTier: "priority"},
 }
 
 func TestEventJSONRoundTrip(t *testing.T) {

@@ -63,6 +63,11 @@ type InvocationMetrics struct {
 	OutputTokenCount  int `json:"outputTokenCount"`
 	InvocationLatency int `json:"invocationLatency"`
 	FirstByteLatency  int `json:"firstByteLatency"`
+	// The prompt cache's tokens, present when a cache point was used;
+	// a family whose chunks carry them sets them (NewInvocationMetrics
+	// leaves them zero).
+	CacheReadInputTokenCount  int `json:"cacheReadInputTokenCount,omitempty"`
+	CacheWriteInputTokenCount int `json:"cacheWriteInputTokenCount,omitempty"`
 }
 
 // MetricsKey is the JSON key of InvocationMetrics in a final chunk.
@@ -81,7 +86,8 @@ func NewInvocationMetrics(m rockstream.Metadata) *InvocationMetrics {
 // Metadata is the neutral event for the metrics object.
 func (im *InvocationMetrics) Metadata() rockstream.Metadata {
 	return rockstream.Metadata{
-		Usage: rockstream.Usage{InputTokens: im.InputTokenCount, OutputTokens: im.OutputTokenCount},
+		Usage: rockstream.Usage{InputTokens: im.InputTokenCount, OutputTokens: im.OutputTokenCount,
+			CacheReadInputTokens: im.CacheReadInputTokenCount, CacheWriteInputTokens: im.CacheWriteInputTokenCount},
 		Metrics: rockstream.Metrics{
 			InvocationLatency: time.Duration(im.InvocationLatency) * time.Millisecond,
 			FirstByteLatency:  time.Duration(im.FirstByteLatency) * time.Millisecond,

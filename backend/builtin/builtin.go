@@ -10,6 +10,13 @@
 // Token accounting: a text piece is a word with the whitespace before it;
 // output tokens are the deltas sent (reasoning, text and tool-input
 // pieces); input tokens follow InputTokens.
+//
+// Bedrock's features are simulated as Bedrock reports them: cache points
+// on a caching model create prompt-cache entries that later requests
+// read (cache.go); documents count as input (documents.go); the
+// performance profile, service tier and requested response fields are
+// echoed (echo.go); thinking and tool-choice rules are enforced, and a
+// forced tool call comes without text before it (checks.go).
 package builtin
 
 import (
@@ -32,8 +39,14 @@ type Options struct {
 	Rules *Rules
 	// Script fixes answers to chosen prompts; nil means none.
 	Script *Script
-	// Now is the clock for quotas and metrics; nil means time.Now.
+	// Now is the clock for quotas, metrics and the prompt cache's
+	// lifetimes; nil means time.Now.
 	Now func() time.Time
+	// CacheEntries and CacheBytes bound the prompt cache: how many
+	// entries it holds and how many bytes of prompt they stand for;
+	// zero means DefaultCacheEntries and DefaultCacheBytes.
+	CacheEntries int
+	CacheBytes   int64
 }
 
 // Backend is the builtin model. It is safe for concurrent use.
@@ -42,13 +55,14 @@ type Backend struct {
 	pace   Pace
 	now    func() time.Time
 	quotas quotaState
+	cache  *promptCache
 }
 
 var _ rockstream.Backend = (*Backend)(nil)
 
 // New returns a builtin backend.
 func New(opts Options) *Backend {
-	b := &Backend{opts: opts, pace: DefaultPace, now: opts.Now}
+	b := &Backend{opts: opts, pace: DefaultPace, now: opts.Now, cache: newPromptCache(opts.CacheEntries, opts.CacheBytes)}
 	if opts.Pace != nil {
 		b.pace = *opts.Pace
 	}
@@ -102,6 +116,10 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 			yield(nil, err)
 			return
 		}
+		if err := checkModelRules(req, m); err != nil {
+			yield(nil, err)
+			return
+		}
 		var gd *guard
 		if cfg := req.Guardrail; cfg != nil {
 			g, err := b.opts.Rules.guardrail(cfg.Identifier, cfg.Version, "ValidationException")
@@ -147,6 +165,8 @@ func (b *Backend) Stream(ctx context.Context, req *rockstream.Request) iter.Seq2
 			yield(nil, rockstream.BedrockError("ThrottlingException", msg))
 			return
 		}
+		p.settleCache(b.applyCache(req, m, start))
+		p.echo(req, m.Family)
 		e := emitter{ctx: ctx, yield: yield, now: b.now, start: start,
 			pacer: pacer{pace: *pace, rng: rand.New(rand.NewPCG(seed, 1))}}
 		if fault != nil {
@@ -173,7 +193,7 @@ type emitter struct {
 
 func (e *emitter) run(p *plan) {
 	if !e.send(rockstream.MessageStart{ID: p.messageID, Model: p.model,
-		Usage: rockstream.Usage{InputTokens: p.inputTokens}}, false) {
+		Usage: p.inputUsage()}, false) {
 		return
 	}
 	for i, bl := range p.blocks {
@@ -206,14 +226,15 @@ func (e *emitter) run(p *plan) {
 	if e.fault != nil && e.fault.After > e.sent {
 		e.fault.After = e.sent
 	}
-	if !e.send(rockstream.MessageStop{StopReason: p.stop, StopSequence: p.stopSeq}, false) {
+	if !e.send(rockstream.MessageStop{StopReason: p.stop, StopSequence: p.stopSeq, AdditionalFields: p.additional}, false) {
 		return
 	}
-	usage := rockstream.Usage{InputTokens: p.inputTokens, OutputTokens: p.outputTokens()}
+	usage := p.inputUsage()
+	usage.OutputTokens = p.outputTokens()
 	e.send(rockstream.Metadata{Usage: usage, Metrics: rockstream.Metrics{
 		FirstByteLatency:  e.first,
 		InvocationLatency: e.now().Sub(e.start),
-	}}, false)
+	}, Latency: p.latency, ServiceTier: p.serviceTier}, false)
 }
 
 // send yields ev, first striking a due fault and, for deltas, waiting for

@@ -302,6 +302,7 @@ func TestModelIdentifiers(t *testing.T) {
 func TestThinking(t *testing.T) {
 	t.Parallel()
 	req := storyRequest()
+	req.Model, req.Temperature = thinkingModel, nil
 	req.Thinking = &rockstream.Thinking{BudgetTokens: 1024}
 	evs, err := collect(t, context.Background(), New(fast), req)
 	if err != nil {

@@ -10,12 +10,14 @@ import (
 // target names the builtin model in refusals.
 const target = "the builtin local model"
 
-// harmless are the features the builtin model may accept although it does
-// nothing with them, because an answer is the same with or without them:
-// cache points, request metadata, latency, tier and beta flags.
+// harmless are the features the builtin model accepts: those it honours
+// (cache points, latency and tier echoed, documents and guard content
+// read as input, response field paths answered) and those an answer is
+// the same without (request metadata, beta flags).
 var harmless = []rockstream.Feature{rockstream.FeatureCachePoint, rockstream.FeatureMetadata,
 	rockstream.FeatureLatency, rockstream.FeatureServiceTier, rockstream.FeatureAnthropicBeta,
-	rockstream.FeatureExtraFields}
+	rockstream.FeatureExtraFields, rockstream.FeatureDocument, rockstream.FeatureGuardContent,
+	rockstream.FeatureResponseFieldPaths}
 
 // harmlessExtra are the native fields an answer does not depend on, as
 // Anthropic SDKs send them (metadata.user_id, service_tier).

@@ -21,9 +21,6 @@ func TestRefusesWhatItWouldIgnore(t *testing.T) {
 	}{
 		{"response format", func(r *rockstream.Request) { r.ResponseFormat = &rockstream.ResponseFormat{Type: "json_object"} },
 			rockstream.FeatureResponseFormat, "response_format"},
-		{"document", func(r *rockstream.Request) {
-			r.Messages[0].Content = append(r.Messages[0].Content, rockstream.Block{Type: rockstream.BlockDocument, Document: &rockstream.Document{Format: "txt", Text: "x"}})
-		}, rockstream.FeatureDocument, "document"},
 		{"unknown extra field", func(r *rockstream.Request) {
 			r.ExtraFields = map[string]json.RawMessage{"reasoning_config": json.RawMessage(`{}`)}
 		}, rockstream.FeatureExtraFields, `"reasoning_config"`},

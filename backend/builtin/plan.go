@@ -21,6 +21,12 @@ type plan struct {
 	blocks      []planBlock
 	stop        rockstream.StopReason
 	stopSeq     string
+	// Set once the stream is admitted (settleCache, echo): the input
+	// tokens read from and written to the prompt cache (inputTokens then
+	// excludes them), and what the answer echoes of the request.
+	cacheRead, cacheWrite int
+	additional            string
+	latency, serviceTier  string
 }
 
 type planBlock struct {
@@ -89,7 +95,9 @@ func makePlan(ctx context.Context, req *rockstream.Request, modelID string, seed
 			toolName, toolJSON = a.tool.Name, a.tool.Input
 		}
 	} else if tool, ok := chooseTool(req); ok {
-		p.blocks = append(p.blocks, planBlock{typ: rockstream.BlockText, pieces: pieces(c.preface(tool))})
+		if !forcedTool(req) { // a forced call comes with no text before it, as Bedrock's
+			p.blocks = append(p.blocks, planBlock{typ: rockstream.BlockText, pieces: pieces(c.preface(tool))})
+		}
 		toolName = tool.Name
 		toolJSON, _ = toolInput(ctx, tool, prompt, rng, p.piecesLeft(req.MaxTokens))
 	} else {

@@ -54,6 +54,12 @@ func chooseTool(req *rockstream.Request) (rockstream.Tool, bool) {
 	return req.Tools[best], true
 }
 
+// forcedTool reports whether req's tool choice forces a tool call
+// ("any" or "tool").
+func forcedTool(req *rockstream.Request) bool {
+	return req.ToolChoice != nil && (req.ToolChoice.Type == "any" || req.ToolChoice.Type == "tool")
+}
+
 // stem folds simple plurals so "cities" meets "city" and "forecasts"
 // meets "forecast".
 func stem(w string) string {

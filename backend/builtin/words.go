@@ -44,7 +44,8 @@ func countWords(s string) int { return len(strings.Fields(s)) }
 
 // InputTokens counts a request's input tokens by one rule: the
 // whitespace-separated words of the system prompts, of every text,
-// thinking and tool-result block, of tool-use inputs, and of each tool's
+// thinking, guard-content and tool-result block, documents as
+// documentTokens counts them, of tool-use inputs, and of each tool's
 // name, description and input schema, plus 3 per message for its role
 // markers. It is an estimate with a real tokenizer's order of magnitude,
 // and the same request always counts the same.
@@ -66,8 +67,10 @@ func blockWords(bs []rockstream.Block) int {
 	n := 0
 	for _, b := range bs {
 		switch b.Type {
-		case rockstream.BlockText, rockstream.BlockThinking:
+		case rockstream.BlockText, rockstream.BlockThinking, rockstream.BlockGuardContent:
 			n += countWords(b.Text)
+		case rockstream.BlockDocument:
+			n += documentTokens(b.Document)
 		case rockstream.BlockToolUse:
 			n += countWords(b.Name) + countWords(string(b.Input))
 		case rockstream.BlockToolResult:

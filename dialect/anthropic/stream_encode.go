@@ -64,6 +64,10 @@ type (
 	}
 	outputUsage struct {
 		OutputTokens int `json:"output_tokens"`
+		// The prompt cache's tokens, repeated from message_start when
+		// a cache point was used, as Anthropic's message_delta has them.
+		CacheCreationInputTokens int `json:"cache_creation_input_tokens,omitempty"`
+		CacheReadInputTokens     int `json:"cache_read_input_tokens,omitempty"`
 	}
 	messageStopChunk struct {
 		Type    string                     `json:"type"`
@@ -157,7 +161,9 @@ func (e *eventEncoder) encode(ev rockstream.Event) error {
 		if e.held == nil {
 			return fmt.Errorf("anthropic: Metadata before MessageStop")
 		}
-		return e.finish(ev.Usage.OutputTokens, dialect.NewInvocationMetrics(ev))
+		m := dialect.NewInvocationMetrics(ev)
+		m.CacheReadInputTokenCount, m.CacheWriteInputTokenCount = ev.Usage.CacheReadInputTokens, ev.Usage.CacheWriteInputTokens
+		return e.finish(ev.Usage, m)
 	}
 	return fmt.Errorf("anthropic: unknown event %T", ev)
 }
@@ -167,16 +173,17 @@ func (e *eventEncoder) flush() error {
 	if e.held == nil || e.finished {
 		return nil
 	}
-	return e.finish(0, nil)
+	return e.finish(rockstream.Usage{}, nil)
 }
 
-func (e *eventEncoder) finish(outputTokens int, m *dialect.InvocationMetrics) error {
+func (e *eventEncoder) finish(u rockstream.Usage, m *dialect.InvocationMetrics) error {
 	stop := e.held
 	e.finished = true
 	err := e.emit("message_delta", messageDeltaChunk{
 		Type:  "message_delta",
 		Delta: stopDelta{StopReason: nullable(string(stop.StopReason)), StopSequence: nullable(stop.StopSequence)},
-		Usage: outputUsage{OutputTokens: outputTokens},
+		Usage: outputUsage{OutputTokens: u.OutputTokens,
+			CacheCreationInputTokens: u.CacheWriteInputTokens, CacheReadInputTokens: u.CacheReadInputTokens},
 	})
 	if err != nil {
 		return err

@@ -12,10 +12,13 @@ type wireResponse struct {
 	Output struct {
 		Message wireMessage `json:"message"`
 	} `json:"output"`
-	StopReason string      `json:"stopReason"`
-	Usage      wireUsage   `json:"usage"`
-	Metrics    wireMetrics `json:"metrics"`
-	Trace      *wireTrace  `json:"trace,omitempty"`
+	StopReason                    string           `json:"stopReason"`
+	Usage                         wireUsage        `json:"usage"`
+	Metrics                       wireMetrics      `json:"metrics"`
+	AdditionalModelResponseFields json.RawMessage  `json:"additionalModelResponseFields,omitempty"`
+	PerformanceConfig             *wirePerformance `json:"performanceConfig,omitempty"`
+	ServiceTier                   *wireServiceTier `json:"serviceTier,omitempty"`
+	Trace                         *wireTrace       `json:"trace,omitempty"`
 }
 
 // wireTrace is Converse's trace: what the guardrail did, when the caller
@@ -47,5 +50,7 @@ func EncodeResponse(resp *rockstream.Response) ([]byte, error) {
 	w.Usage = usageToWire(resp.Usage)
 	w.Metrics.LatencyMs = resp.Metrics.InvocationLatency.Milliseconds()
 	w.Trace = traceToWire(resp.Guardrail)
+	w.AdditionalModelResponseFields = additionalToWire(resp.AdditionalFields)
+	w.PerformanceConfig, w.ServiceTier = servedToWire(resp.Latency, resp.ServiceTier)
 	return json.Marshal(w)
 }

@@ -67,8 +67,11 @@ func (d *SDKDecoder) Decode(dst []rockstream.Event, ev types.ConverseStreamOutpu
 			var extra struct {
 				StopSequence string `json:"stop_sequence"`
 			}
-			if b, err := f.MarshalSmithyDocument(); err == nil && json.Unmarshal(b, &extra) == nil {
-				stop.StopSequence = extra.StopSequence
+			if b, err := f.MarshalSmithyDocument(); err == nil {
+				if json.Unmarshal(b, &extra) == nil {
+					stop.StopSequence = extra.StopSequence
+				}
+				stop.AdditionalFields = string(additionalToWire(string(b)))
 			}
 		}
 		return append(dst, stop), nil
@@ -116,6 +119,12 @@ func metadataFromSDK(m types.ConverseStreamMetadataEvent) rockstream.Metadata {
 	}
 	if m.Metrics != nil {
 		md.Metrics.InvocationLatency = time.Duration(deref(m.Metrics.LatencyMs)) * time.Millisecond
+	}
+	if p := m.PerformanceConfig; p != nil {
+		md.Latency = string(p.Latency)
+	}
+	if t := m.ServiceTier; t != nil {
+		md.ServiceTier = string(t.Type)
 	}
 	return md
 }

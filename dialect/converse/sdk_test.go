@@ -128,7 +128,7 @@ func TestSDKDecoderDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (rockstream.MessageStop{StopReason: rockstream.StopMaxTokens, StopSequence: "END"}); !reflect.DeepEqual(evs, []rockstream.Event{want}) {
+	if want := (rockstream.MessageStop{StopReason: rockstream.StopMaxTokens, StopSequence: "END", AdditionalFields: `{"stop_sequence":"END"}`}); !reflect.DeepEqual(evs, []rockstream.Event{want}) {
 		t.Errorf("got %+v", evs)
 	}
 	if d.Done() || !d.Stopped() {

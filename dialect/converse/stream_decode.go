@@ -232,6 +232,7 @@ func decodeMessageStop(dst []rockstream.Event, payload []byte) ([]rockstream.Eve
 			if json.Unmarshal(val, &extra) == nil {
 				stop.StopSequence = extra.StopSequence
 			}
+			stop.AdditionalFields = string(additionalToWire(string(val)))
 		}
 		return nil
 	})
@@ -282,6 +283,16 @@ func decodeMetadata(dst []rockstream.Event, payload []byte) ([]rockstream.Event,
 				md.Metrics.InvocationLatency = time.Duration(ms) * time.Millisecond
 				return nil
 			})
+		case "performanceConfig":
+			var p wirePerformance
+			if json.Unmarshal(val, &p) == nil {
+				md.Latency = p.Latency
+			}
+		case "serviceTier":
+			var t wireServiceTier
+			if json.Unmarshal(val, &t) == nil {
+				md.ServiceTier = t.Type
+			}
 		}
 		return nil
 	})

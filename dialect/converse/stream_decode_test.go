@@ -152,7 +152,7 @@ func TestStreamDecoderDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (rockstream.MessageStop{StopReason: rockstream.StopSequenceHit, StopSequence: "END"}); !reflect.DeepEqual(evs, []rockstream.Event{want}) {
+	if want := (rockstream.MessageStop{StopReason: rockstream.StopSequenceHit, StopSequence: "END", AdditionalFields: `{"stop_sequence":"END"}`}); !reflect.DeepEqual(evs, []rockstream.Event{want}) {
 		t.Errorf("got %+v", evs)
 	}
 	if d.Done() || !d.Stopped() {
@@ -259,11 +259,12 @@ func TestStreamDecoderIgnoresPaddingAndUnknownFields(t *testing.T) {
 		{"contentBlockDelta", `{"contentBlockIndex":0,"delta":{"reasoningContent":{"signature":"c2ln","other":"x"}}}`, rockstream.SignatureDelta{Signature: "c2ln"}},
 		{"contentBlockDelta", `{"contentBlockIndex":0,"delta":{"reasoningContent":{"redactedContent":""}}}`, rockstream.BlockStart{Type: rockstream.BlockRedactedThinking}},
 		{"contentBlockStop", `{"contentBlockIndex":4,"p":"ab"}`, rockstream.BlockStop{Index: 4}},
-		{"messageStop", `{"stopReason":"end_turn","p":"abcd","additionalModelResponseFields":{"stop_sequence":7}}`, rockstream.MessageStop{StopReason: rockstream.StopEndTurn}},
+		{"messageStop", `{"stopReason":"end_turn","p":"abcd","additionalModelResponseFields":{"stop_sequence":7}}`, rockstream.MessageStop{StopReason: rockstream.StopEndTurn, AdditionalFields: `{"stop_sequence":7}`}},
 		{"messageStop", `{"stopReason":"novel_reason","additionalModelResponseFields":["stop_sequence"]}`, rockstream.MessageStop{StopReason: "novel_reason"}},
 		{"metadata", `{"usage":{"inputTokens":3,"outputTokens":4,"totalTokens":7,"cacheDetails":[{"ttl":"5m","inputTokens":3}]},` +
 			`"metrics":{"latencyMs":55},"trace":{"guardrail":{}},"performanceConfig":{"latency":"standard"},"serviceTier":{"type":"default"},"p":"abc"}`,
-			rockstream.Metadata{Usage: rockstream.Usage{InputTokens: 3, OutputTokens: 4}, Metrics: rockstream.Metrics{InvocationLatency: 55 * time.Millisecond}}},
+			rockstream.Metadata{Usage: rockstream.Usage{InputTokens: 3, OutputTokens: 4}, Metrics: rockstream.Metrics{InvocationLatency: 55 * time.Millisecond},
+				Latency: "standard", ServiceTier: "default"}},
 	}
 	for _, tt := range tests {
 		got, err := NewStreamDecoder().Decode(nil, tt.eventType, []byte(tt.payload))

@@ -46,9 +46,15 @@ type (
 		ReasoningContent any `json:"reasoningContent"`
 	}
 	metadataEvent struct {
-		Usage   wireUsage   `json:"usage"`
-		Metrics wireMetrics `json:"metrics"`
-		Trace   *wireTrace  `json:"trace,omitempty"`
+		Usage             wireUsage        `json:"usage"`
+		Metrics           wireMetrics      `json:"metrics"`
+		PerformanceConfig *wirePerformance `json:"performanceConfig,omitempty"`
+		ServiceTier       *wireServiceTier `json:"serviceTier,omitempty"`
+		Trace             *wireTrace       `json:"trace,omitempty"`
+	}
+	messageStopEvent struct {
+		StopReason                    string          `json:"stopReason"`
+		AdditionalModelResponseFields json.RawMessage `json:"additionalModelResponseFields,omitempty"`
 	}
 )
 
@@ -120,7 +126,9 @@ func (e *StreamEncoder) Encode(dst []Frame, ev rockstream.Event) ([]Frame, error
 			return dst, fmt.Errorf("converse: Metadata before MessageStop")
 		}
 		e.finished = true
-		return frame(dst, "metadata", metadataEvent{Usage: usageToWire(ev.Usage), Metrics: wireMetrics{LatencyMs: ev.Metrics.InvocationLatency.Milliseconds()},
+		perf, tier := servedToWire(ev.Latency, ev.ServiceTier)
+		return frame(dst, "metadata", metadataEvent{Usage: usageToWire(ev.Usage),
+			Metrics: wireMetrics{LatencyMs: ev.Metrics.InvocationLatency.Milliseconds()}, PerformanceConfig: perf, ServiceTier: tier,
 			Trace: traceToWire(ev.Guardrail)})
 	}
 	return dst, fmt.Errorf("converse: unknown event %T", ev)
@@ -145,7 +153,31 @@ func (e *StreamEncoder) messageStop(dst []Frame, ev rockstream.MessageStop) ([]F
 	if reason == "" {
 		reason = rockstream.StopEndTurn
 	}
-	return frame(dst, "messageStop", map[string]string{"stopReason": string(reason)})
+	return frame(dst, "messageStop", messageStopEvent{StopReason: string(reason), AdditionalModelResponseFields: additionalToWire(ev.AdditionalFields)})
+}
+
+// additionalToWire is the additionalModelResponseFields member for the
+// fields a MessageStop carries: nil (left out) unless they are a JSON
+// object.
+func additionalToWire(fields string) json.RawMessage {
+	if b := []byte(fields); len(b) > 0 && b[0] == '{' && json.Valid(b) {
+		return b
+	}
+	return nil
+}
+
+// servedToWire is what Converse echoes of the performance profile and
+// service tier that served a request; nil for what was not set.
+func servedToWire(latency, tier string) (*wirePerformance, *wireServiceTier) {
+	var p *wirePerformance
+	var t *wireServiceTier
+	if latency != "" {
+		p = &wirePerformance{Latency: latency}
+	}
+	if tier != "" {
+		t = &wireServiceTier{Type: tier}
+	}
+	return p, t
 }
 
 // Flush appends a metadata frame with zero usage when the message stopped
