@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/dialect"
 	"github.com/rockstream/rockstream/server/relay"
 )
@@ -46,8 +47,14 @@ type Options struct {
 	// shutdown ends with an exception frame; nil means the runtime's own.
 	Tracker *relay.Tracker
 	// Codec picks a model family's codec from a model ID and request
-	// body; nil means the family registry.
+	// body; nil means the family registry, and for models it does not
+	// know, the family the catalog gives them.
 	Codec func(modelID string, body []byte) (dialect.Codec, error)
+	// Catalog is the model list; nil means catalog.Current() at each
+	// request. A model the list has never seen, of a known provider, is
+	// served as its provider's family with an X-Rockstream-Model-Fallback
+	// header, or refused as Bedrock refuses it when the catalog is strict.
+	Catalog *catalog.Catalog
 }
 
 // handler holds the resolved options of one registration.
@@ -59,6 +66,7 @@ type handler struct {
 	writeTimeout time.Duration
 	codec        func(string, []byte) (dialect.Codec, error)
 	tracker      *relay.Tracker
+	models       *catalog.Catalog
 }
 
 // Register mounts the Bedrock Runtime and control-plane routes on mux.
@@ -67,7 +75,7 @@ type handler struct {
 func Register(mux *http.ServeMux, o Options) {
 	h := &handler{
 		backend: o.Backend, region: o.Region, log: o.Logger, maxBody: o.MaxBodyBytes,
-		writeTimeout: o.WriteTimeout, codec: o.Codec, tracker: o.Tracker,
+		writeTimeout: o.WriteTimeout, codec: o.Codec, tracker: o.Tracker, models: o.Catalog,
 	}
 	if h.tracker == nil {
 		h.tracker = new(relay.Tracker)
@@ -85,7 +93,7 @@ func Register(mux *http.ServeMux, o Options) {
 		h.writeTimeout = DefaultWriteTimeout
 	}
 	if h.codec == nil {
-		h.codec = familyCodec
+		h.codec = h.familyCodec
 	}
 	wrap := func(f http.HandlerFunc) http.Handler {
 		var next http.Handler = withRequestID(f)
@@ -94,11 +102,11 @@ func Register(mux *http.ServeMux, o Options) {
 		}
 		return next
 	}
-	mux.Handle("POST /model/{modelId}/invoke", wrap(h.invoke))
-	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", wrap(h.invokeStream))
-	mux.Handle("POST /model/{modelId}/converse", wrap(h.converse))
-	mux.Handle("POST /model/{modelId}/converse-stream", wrap(h.converseStream))
-	mux.Handle("POST /model/{modelId}/count-tokens", wrap(h.countTokens))
+	mux.Handle("POST /model/{modelId}/invoke", wrap(h.checkModel(h.invoke)))
+	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", wrap(h.checkModel(h.invokeStream)))
+	mux.Handle("POST /model/{modelId}/converse", wrap(h.checkModel(h.converse)))
+	mux.Handle("POST /model/{modelId}/converse-stream", wrap(h.checkModel(h.converseStream)))
+	mux.Handle("POST /model/{modelId}/count-tokens", wrap(h.checkModel(h.countTokens)))
 	mux.Handle("GET /foundation-models", wrap(h.listFoundationModels))
 	mux.Handle("GET /foundation-models/{modelIdentifier}", wrap(h.getFoundationModel))
 	mux.Handle("GET /inference-profiles", wrap(h.listInferenceProfiles))
