@@ -181,7 +181,9 @@ func TestExitCodes(t *testing.T) {
 
 func TestUnknownModelMessageIsShort(t *testing.T) {
 	t.Parallel()
-	_, stderr, code := invocation{args: []string{fast, "--model", "anthropic.claude-unknown-v9:0", "hi"}}.run(t)
+	// Strict: otherwise a well-formed Anthropic ID streams as a fallback.
+	_, stderr, code := invocation{args: []string{fast, "--model", "anthropic.claude-unknown-v9:0", "hi"},
+		env: []string{"ROCKSTREAM_STRICT_MODELS=1"}}.run(t)
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}

@@ -82,6 +82,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	var testKeys stringList
 	fs.Var(&testKeys, "test-header-keys", "comma-separated `keys` (access key IDs, API keys) whose X-Rockstream-Pace and X-Rockstream-Fault headers are honoured from beyond loopback (repeatable); loopback clients are always honoured, others are refused with 403. The Bedrock Runtime verifies keys only with --auth strict, and a SigV4 request must sign the headers")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
+	modelsFile := fs.String("models", "", "JSON `file` of models that overrides and extends the built-in model list (the format of models.json; rockstream models --sync writes one)")
+	strictModels := fs.Bool("strict-models", false, "refuse, as Bedrock does, model IDs the model list has never seen; without it they are served as their provider's family, with an X-Rockstream-Model-Fallback header")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var bf backendFlags
 	bf.register(fs)
@@ -119,6 +121,11 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if *resume < 0 {
 		return c.usage("serve", usageErrorf("--resume must not be negative, not %v", *resume))
 	}
+	restoreCatalog, err := installCatalog(*modelsFile, *strictModels)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer restoreCatalog()
 	backendSet := false
 	fs.Visit(func(f *flag.Flag) { backendSet = backendSet || f.Name == "backend" })
 	cfg, used, err := bf.check(backendSet)
