@@ -64,6 +64,7 @@ var settings = []setting{
 	{"rounds", "ROCKSTREAM_ROUNDS"},
 	{"models", "ROCKSTREAM_MODELS"},
 	{"strict-models", "ROCKSTREAM_STRICT_MODELS"},
+	{"sync", "ROCKSTREAM_SYNC"},
 }
 
 // credentialEnv are the AWS environment variables whose presence means
