@@ -8,15 +8,15 @@ import "slices"
 // end of life, by its own ID when it runs on demand and by the region's
 // inference profile when it needs one. A model that needs a profile the
 // region lacks is left out.
-func Callable(region string) []string {
+func (c *Catalog) Callable(region string) []string {
 	ids := []string{DefaultModel}
-	for _, m := range models {
+	for _, m := range c.models {
 		if !m.Streaming || m.Lifecycle == EOL {
 			continue
 		}
 		id := m.ID
 		if !m.OnDemand {
-			p, ok := ProfileFor(m.ID, region)
+			p, ok := c.ProfileFor(m.ID, region)
 			if !ok {
 				continue
 			}

@@ -86,19 +86,34 @@ func TestRequiredModels(t *testing.T) {
 		"anthropic.claude-3-5-haiku-20241022-v1:0":  true,
 		"anthropic.claude-3-7-sonnet-20250219-v1:0": true,
 		"anthropic.claude-sonnet-4-20250514-v1:0":   true,
+		"anthropic.claude-sonnet-4-5-20250929-v1:0": true,
+		"anthropic.claude-haiku-4-5-20251001-v1:0":  true,
+		"anthropic.claude-opus-4-1-20250805-v1:0":   true,
+		"anthropic.claude-opus-4-5-20251101-v1:0":   true,
+		"anthropic.claude-opus-4-6-v1":              true,
+		"anthropic.claude-sonnet-4-6":               true,
 		"meta.llama3-1-70b-instruct-v1:0":           true,
+		"meta.llama4-scout-17b-instruct-v1:0":       true,
+		"meta.llama4-maverick-17b-instruct-v1:0":    true,
+		"deepseek.r1-v1:0":                          true,
+		"amazon.nova-2-lite-v1:0":                   true,
 	}
 	required := []string{
 		"anthropic.claude-3-sonnet-20240229-v1:0", "anthropic.claude-3-haiku-20240307-v1:0",
 		"anthropic.claude-3-5-sonnet-20240620-v1:0", "anthropic.claude-3-5-sonnet-20241022-v2:0",
 		"anthropic.claude-3-5-haiku-20241022-v1:0", "anthropic.claude-3-7-sonnet-20250219-v1:0",
 		"anthropic.claude-sonnet-4-20250514-v1:0", "anthropic.claude-instant-v1",
+		"anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-haiku-4-5-20251001-v1:0",
+		"anthropic.claude-opus-4-1-20250805-v1:0", "anthropic.claude-opus-4-5-20251101-v1:0",
+		"anthropic.claude-opus-4-6-v1", "anthropic.claude-sonnet-4-6",
 		"amazon.titan-text-express-v1", "amazon.titan-text-lite-v1", "amazon.nova-micro-v1:0",
-		"amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0", "meta.llama3-8b-instruct-v1:0",
+		"amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0", "amazon.nova-2-lite-v1:0", "meta.llama3-8b-instruct-v1:0",
 		"meta.llama3-70b-instruct-v1:0", "meta.llama3-1-70b-instruct-v1:0",
+		"meta.llama4-scout-17b-instruct-v1:0", "meta.llama4-maverick-17b-instruct-v1:0",
 		"mistral.mistral-7b-instruct-v0:2", "mistral.mixtral-8x7b-instruct-v0:1",
 		"mistral.mistral-large-2402-v1:0", "cohere.command-text-v14", "cohere.command-r-v1:0",
-		"cohere.command-r-plus-v1:0",
+		"cohere.command-r-plus-v1:0", "deepseek.r1-v1:0", "deepseek.v3-v1:0",
+		"openai.gpt-oss-20b-1:0", "openai.gpt-oss-120b-1:0", "qwen.qwen3-32b-v1:0",
 	}
 	for _, id := range required {
 		m, ok := Lookup(id)
@@ -109,18 +124,26 @@ func TestRequiredModels(t *testing.T) {
 		if m.OnDemand == profileOnly[id] {
 			t.Errorf("%s: OnDemand = %v", id, m.OnDemand)
 		}
-		if !m.OnDemand && len(m.Geographies) == 0 {
-			t.Errorf("%s is profile-only but no profile carries it", id)
-		}
 	}
-	families := map[string]bool{"anthropic": true, "titan": true, "nova": true, "llama": true, "mistral": true, "cohere": true,
-		"gptoss": true, "deepseek": true, "qwen": true}
+	codecs := map[string]bool{"anthropic": true, "titan": true, "nova": true, "llama": true, "mistral": true,
+		"cohere": true, "gptoss": true, "deepseek": true, "qwen": true}
 	for _, m := range Models() {
-		if !families[m.Family] || m.Name == "" || m.Provider == "" || len(m.InputModalities) == 0 || len(m.OutputModalities) == 0 {
+		provider := strings.SplitN(m.ID, ".", 2)[0]
+		if !codecs[m.Family] && m.Family != provider {
+			t.Errorf("%s: family %q is neither a codec nor the provider's name", m.ID, m.Family)
+		}
+		if m.Name == "" || m.Provider == "" || len(m.InputModalities) == 0 || len(m.OutputModalities) == 0 ||
+			m.ContextWindow <= 0 || m.MaxOutputTokens <= 0 || m.MaxOutputTokens > m.ContextWindow {
 			t.Errorf("incomplete model %+v", m)
+		}
+		if !m.OnDemand && len(m.Geographies) == 0 {
+			t.Errorf("%s is profile-only but no profile carries it", m.ID)
 		}
 		if !strings.HasPrefix(m.ID, strings.ToLower(strings.Fields(m.Provider)[0])+".") {
 			t.Errorf("%s: provider %q does not match ID", m.ID, m.Provider)
+		}
+		if m.Fallback {
+			t.Errorf("%s: listed model marked as a fallback", m.ID)
 		}
 	}
 }

@@ -111,9 +111,9 @@ func (m Model) Details(region string) FoundationModelDetails {
 
 // FoundationModels is ListFoundationModels' answer in region: every model
 // that has not reached its end of life.
-func FoundationModels(region string) ListFoundationModelsOutput {
+func (c *Catalog) FoundationModels(region string) ListFoundationModelsOutput {
 	out := ListFoundationModelsOutput{ModelSummaries: []FoundationModelSummary{}}
-	for _, m := range models {
+	for _, m := range c.models {
 		if m.Lifecycle != EOL {
 			out.ModelSummaries = append(out.ModelSummaries, m.Summary(region))
 		}
@@ -141,8 +141,8 @@ func (p Profile) Summary() InferenceProfileSummary {
 }
 
 // InferenceProfiles is ListInferenceProfiles' answer in region.
-func InferenceProfiles(region string) ListInferenceProfilesOutput {
-	ps := Profiles(region)
+func (c *Catalog) InferenceProfiles(region string) ListInferenceProfilesOutput {
+	ps := c.Profiles(region)
 	out := ListInferenceProfilesOutput{InferenceProfileSummaries: make([]InferenceProfileSummary, len(ps))}
 	for i, p := range ps {
 		out.InferenceProfileSummaries[i] = p.Summary()

@@ -26,10 +26,10 @@ type Profile struct {
 
 // Profiles returns the system-defined inference profiles a caller in
 // region can use: those of the region's geographies, then global ones.
-func Profiles(region string) []Profile {
+func (c *Catalog) Profiles(region string) []Profile {
 	var out []Profile
 	for _, geo := range modelid.RegionGeographies(region) {
-		for _, m := range models {
+		for _, m := range c.models {
 			if m.Lifecycle != EOL && slices.Contains(m.Geographies, geo) {
 				out = append(out, profile(geo, m, region))
 			}
@@ -41,8 +41,8 @@ func Profiles(region string) []Profile {
 // ProfileFor returns the profile a caller in region should use for
 // modelID (a model ID, profile ID or ARN): the first of the region's
 // geographies that carries the model, global last.
-func ProfileFor(modelID, region string) (Profile, bool) {
-	m, ok := Lookup(modelID)
+func (c *Catalog) ProfileFor(modelID, region string) (Profile, bool) {
+	m, ok := c.Lookup(modelID)
 	if !ok || m.Lifecycle == EOL {
 		return Profile{}, false
 	}

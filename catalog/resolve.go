@@ -12,10 +12,15 @@ const (
 // whether modelID may be invoked. It fails with a *rockstream.Error:
 // ValidationException for an unknown identifier or for a profile-only
 // model invoked by its bare ID (or foundation-model ARN), and
-// ResourceNotFoundException for a model past its end of life.
-func Resolve(modelID string) (Model, error) {
-	m, viaProfile, ok := lookup(modelID)
+// ResourceNotFoundException for a model past its end of life. A model the
+// list has never seen, of a known provider, resolves to a Model with
+// Fallback set unless c is strict (see Fallback).
+func (c *Catalog) Resolve(modelID string) (Model, error) {
+	m, viaProfile, ok := c.lookup(modelID)
 	if !ok {
+		if fb, ok := c.Fallback(modelID); ok && !c.strict {
+			return fb, nil
+		}
 		return Model{}, rockstream.BedrockError("ValidationException", msgInvalidModel)
 	}
 	if m.Lifecycle == EOL {

@@ -287,7 +287,7 @@ func TestCountTokensThroughBedrock(t *testing.T) {
 			t.Errorf("%v: sent %s, want the %s form", api, sent, form)
 		}
 	}
-	_, err := b.CountTokens(context.Background(), ask("anthropic.claude-nothing-v9"))
+	_, err := b.CountTokens(context.Background(), ask("nosuchprovider.claude-nothing-v9"))
 	if e := rockstream.AsError(err); e.Class != rockstream.ClassValidation || e.StatusCode != 400 {
 		t.Errorf("unknown model: %v (%+v)", err, e)
 	}

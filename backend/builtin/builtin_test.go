@@ -270,7 +270,10 @@ func TestModelIdentifiers(t *testing.T) {
 		{"", "", ""},
 		{"us.anthropic.claude-3-5-haiku-20241022-v1:0", "", ""},
 		{"amazon.titan-text-express-v1", "", ""},
-		{"anthropic.claude-9-opus", "ValidationException", "The provided model identifier is invalid."},
+		// A well-formed ID of a known provider that the catalog has never
+		// seen is served as its provider's family; an unknown provider's is not.
+		{"anthropic.claude-9-opus", "", ""},
+		{"nosuchprovider.claude-9-opus", "ValidationException", "The provided model identifier is invalid."},
 		{"anthropic.claude-3-5-haiku-20241022-v1:0", "ValidationException",
 			"Invocation of model ID anthropic.claude-3-5-haiku-20241022-v1:0 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model."},
 		{"anthropic.claude-instant-v1", "ResourceNotFoundException",

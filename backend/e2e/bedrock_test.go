@@ -216,7 +216,7 @@ func TestBedrockGatewayModelIdentifiers(t *testing.T) {
 
 	// Bedrock's refusal reaches the client as Bedrock worded it, with the
 	// bedrock client's hint after it.
-	a := invoke(context.Background(), c, "anthropic.claude-9-imaginary-v1:0", labBody(story, 30))
+	a := invoke(context.Background(), c, "nosuchprovider.claude-9-imaginary-v1:0", labBody(story, 30))
 	var invalid *types.ValidationException
 	if !errors.As(a.err, &invalid) || !strings.HasPrefix(invalid.ErrorMessage(), "The provided model identifier is invalid.") {
 		t.Errorf("unknown model: %v (%T)", a.err, a.err)

@@ -155,7 +155,7 @@ func TestExitCodes(t *testing.T) {
 		{"no prompt", invocation{args: []string{}, stdin: ""}, 2, []string{"no prompt"}},
 		{"bad subcommand flag", invocation{args: []string{"serve", "--auth", "maybe"}}, 2, []string{"Run 'rockstream serve -h' for usage."}},
 		{"unverifiable test header key", invocation{args: []string{"serve", "--test-header-keys", "nobody"}}, 2, []string{"--test-header-keys: key 1"}},
-		{"unknown model", invocation{args: []string{fast, "--model", "anthropic.claude-unknown-v9:0", "hi"}}, 1, []string{"rockstream: ", "model identifier is invalid"}},
+		{"unknown model", invocation{args: []string{fast, "--model", "anthropic.claude-unknown-v9:0", "hi"}, env: []string{"ROCKSTREAM_STRICT_MODELS=true"}}, 1, []string{"rockstream: ", "model identifier is invalid"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,7 +181,9 @@ func TestExitCodes(t *testing.T) {
 
 func TestUnknownModelMessageIsShort(t *testing.T) {
 	t.Parallel()
-	_, stderr, code := invocation{args: []string{fast, "--model", "anthropic.claude-unknown-v9:0", "hi"}}.run(t)
+	// Strict: otherwise a well-formed Anthropic ID streams as a fallback.
+	_, stderr, code := invocation{args: []string{fast, "--model", "anthropic.claude-unknown-v9:0", "hi"},
+		env: []string{"ROCKSTREAM_STRICT_MODELS=1"}}.run(t)
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}

@@ -72,7 +72,7 @@ func (c *cli) connect(ctx context.Context, cf connectFlags, api string, onChunk 
 	conn := &connection{close: func() {}, where: endpoint, firstByte: cf.timeout}
 	switch {
 	case cf.local || (endpoint == "" && setup.Credentials == ""):
-		rt, err := startLocalRuntime(ctx)
+		rt, err := startLocalRuntime(ctx, c.getenv)
 		if err != nil {
 			return nil, fmt.Errorf("starting the local runtime: %w", err)
 		}

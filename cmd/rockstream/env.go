@@ -77,6 +77,9 @@ var settings = []setting{
 	{"stall", "ROCKSTREAM_STALL"},
 	{"overhead", "ROCKSTREAM_OVERHEAD"},
 	{"rounds", "ROCKSTREAM_ROUNDS"},
+	{"models", "ROCKSTREAM_MODELS"},
+	{"strict-models", "ROCKSTREAM_STRICT_MODELS"},
+	{"sync", "ROCKSTREAM_SYNC"},
 }
 
 // credentialEnv are the AWS environment variables whose presence means

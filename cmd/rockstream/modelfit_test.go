@@ -9,10 +9,10 @@ func TestModelDefaultsFitTheFamily(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
 		{fast, "--model", "meta.llama3-8b-instruct-v1:0", "hi"},
-		{fast, "--model", "cohere.command-r-v1:0", "hi"},
+		{fast, "--model", "cohere.command-text-v14", "hi"},
 		{fast, "--model", "cohere.command-text-v14", "--temperature", "4", "hi"},
 		{"count", "--model", "meta.llama3-8b-instruct-v1:0", "hi"},
-		{"count", "--model", "cohere.command-r-v1:0", "hi"},
+		{"count", "--model", "cohere.command-text-v14", "hi"},
 	} {
 		stdout, stderr, code := invocation{args: args}.run(t)
 		if code != 0 || stdout == "" {

@@ -121,6 +121,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
 	bodyTimeout := fs.Duration("body-timeout", server.DefaultBodyTimeout, "how long a request body may take to arrive after its headers; a later one is refused with 408. 0 turns the bound off")
 	asyncDir := fs.String("async-dir", "", "`directory` standing in for S3 where StartAsyncInvoke jobs write their output (s3://bucket/prefix is bucket/prefix under it); empty turns async invoke off")
+	modelsFile := fs.String("models", "", "JSON `file` of models that overrides and extends the built-in model list (the format of models.json; rockstream models --sync writes one)")
+	strictModels := fs.Bool("strict-models", false, "refuse, as Bedrock does, model IDs the model list has never seen; without it they are served as their provider's family, with an X-Rockstream-Model-Fallback header")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var limits serveLimits
 	limits.register(fs)
@@ -173,6 +175,11 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	streams := limits.tracker()
 	resumeOpts := limits.resume
 	resumeOpts.Retention = *resume
+	restoreCatalog, err := installCatalog(*modelsFile, *strictModels)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer restoreCatalog()
 	backendSet := false
 	fs.Visit(func(f *flag.Flag) { backendSet = backendSet || f.Name == "backend" })
 	cfg, used, err := bf.check(backendSet)

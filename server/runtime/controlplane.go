@@ -17,7 +17,7 @@ import (
 // byOutputModality, byInferenceType and byCustomizationType filters.
 func (h *handler) listFoundationModels(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	out := catalog.FoundationModels(h.region)
+	out := h.catalog().FoundationModels(h.region)
 	kept := out.ModelSummaries[:0]
 	for _, m := range out.ModelSummaries {
 		if p := q.Get("byProvider"); p != "" && !strings.EqualFold(p, m.ProviderName) {
@@ -41,7 +41,7 @@ func (h *handler) listFoundationModels(w http.ResponseWriter, r *http.Request) {
 // getFoundationModel serves GetFoundationModel by model ID or ARN.
 func (h *handler) getFoundationModel(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("modelIdentifier")
-	m, ok := catalog.Lookup(id)
+	m, ok := h.catalog().Lookup(id)
 	if !ok || m.Lifecycle == catalog.EOL {
 		wire.WriteError(w, rockstream.BedrockError("ResourceNotFoundException", "The specified model identifier "+id+" is not valid."))
 		return
@@ -53,7 +53,7 @@ func (h *handler) getFoundationModel(w http.ResponseWriter, r *http.Request) {
 // and nextToken, filtered by typeEquals.
 func (h *handler) listInferenceProfiles(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	out := catalog.InferenceProfiles(h.region)
+	out := h.catalog().InferenceProfiles(h.region)
 	if t := q.Get("type"); t != "" {
 		kept := out.InferenceProfileSummaries[:0]
 		for _, p := range out.InferenceProfileSummaries {

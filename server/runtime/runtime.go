@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/dialect"
 	"github.com/rockstream/rockstream/override"
 	"github.com/rockstream/rockstream/server/relay"
@@ -51,7 +52,8 @@ type Options struct {
 	// shutdown ends with an exception frame; nil means the runtime's own.
 	Tracker *relay.Tracker
 	// Codec picks a model family's codec from a model ID and request
-	// body; nil means the family registry.
+	// body; nil means the family registry, and for models it does not
+	// know, the family the catalog gives them.
 	Codec func(modelID string, body []byte) (dialect.Codec, error)
 	// Guardrails serves ApplyGuardrail; nil means the Backend's own when
 	// it is a rockstream.GuardrailApplier, else every guardrail is
@@ -70,6 +72,11 @@ type Options struct {
 	// JournalKeys are the verified keys that may read the request journal
 	// from beyond loopback; nil means loopback clients only.
 	JournalKeys []string
+	// Catalog is the model list; nil means catalog.Current() at each
+	// request. A model the list has never seen, of a known provider, is
+	// served as its provider's family with an X-Rockstream-Model-Fallback
+	// header, or refused as Bedrock refuses it when the catalog is strict.
+	Catalog *catalog.Catalog
 }
 
 // handler holds the resolved options of one registration.
@@ -84,6 +91,7 @@ type handler struct {
 	guardrails   rockstream.GuardrailApplier
 	async        *asyncStore
 	journal      *journal
+	models       *catalog.Catalog
 }
 
 // Register mounts the Bedrock Runtime and control-plane routes on mux.
@@ -92,7 +100,7 @@ type handler struct {
 func Register(mux *http.ServeMux, o Options) {
 	h := &handler{
 		backend: o.Backend, region: o.Region, log: o.Logger, maxBody: o.MaxBodyBytes,
-		writeTimeout: o.WriteTimeout, codec: o.Codec, tracker: o.Tracker,
+		writeTimeout: o.WriteTimeout, codec: o.Codec, tracker: o.Tracker, models: o.Catalog,
 	}
 	if h.tracker == nil {
 		h.tracker = new(relay.Tracker)
@@ -110,7 +118,7 @@ func Register(mux *http.ServeMux, o Options) {
 		h.writeTimeout = DefaultWriteTimeout
 	}
 	if h.codec == nil {
-		h.codec = familyCodec
+		h.codec = h.familyCodec
 	}
 	h.guardrails = o.Guardrails
 	if h.guardrails == nil {
@@ -135,11 +143,11 @@ func Register(mux *http.ServeMux, o Options) {
 	op := func(name string, f http.HandlerFunc) http.Handler {
 		return wrapped(h.journal.record(name, h.maxBody, f))
 	}
-	mux.Handle("POST /model/{modelId}/invoke", op("InvokeModel", blobBody(h.invoke)))
-	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", op("InvokeModelWithResponseStream", blobBody(h.invokeStream)))
-	mux.Handle("POST /model/{modelId}/converse", op("Converse", jsonBody(h.converse)))
-	mux.Handle("POST /model/{modelId}/converse-stream", op("ConverseStream", jsonBody(h.converseStream)))
-	mux.Handle("POST /model/{modelId}/count-tokens", op("CountTokens", jsonBody(h.countTokens)))
+	mux.Handle("POST /model/{modelId}/invoke", op("InvokeModel", blobBody(h.checkModel(h.invoke))))
+	mux.Handle("POST /model/{modelId}/invoke-with-response-stream", op("InvokeModelWithResponseStream", blobBody(h.checkModel(h.invokeStream))))
+	mux.Handle("POST /model/{modelId}/converse", op("Converse", jsonBody(h.checkModel(h.converse))))
+	mux.Handle("POST /model/{modelId}/converse-stream", op("ConverseStream", jsonBody(h.checkModel(h.converseStream))))
+	mux.Handle("POST /model/{modelId}/count-tokens", op("CountTokens", jsonBody(h.checkModel(h.countTokens))))
 	mux.Handle("POST /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply", op("ApplyGuardrail", jsonBody(h.applyGuardrail)))
 	mux.Handle("POST /async-invoke", op("StartAsyncInvoke", jsonBody(h.startAsyncInvoke)))
 	mux.Handle("GET /async-invoke/{invocationArn}", op("GetAsyncInvoke", h.getAsyncInvoke))
