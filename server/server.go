@@ -15,6 +15,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/override"
+	"github.com/rockstream/rockstream/quota"
 	"github.com/rockstream/rockstream/server/auth"
 	"github.com/rockstream/rockstream/server/relay"
 	"github.com/rockstream/rockstream/server/runtime"
@@ -78,7 +79,7 @@ func New(o Options) (*Server, error) {
 	runtime.Register(mux, runtime.Options{
 		Backend: o.Backend, Region: o.Region, Logger: log, MaxBodyBytes: o.MaxBodyBytes,
 		Auth: func(h http.Handler) http.Handler {
-			return verifier.Middleware(withOverrides(override.Trust{Keys: o.TestHeaderKeys}, h))
+			return verifier.Middleware(withQuotaKey(withOverrides(override.Trust{Keys: o.TestHeaderKeys}, h)))
 		},
 		Tracker: streams,
 	})
@@ -125,6 +126,17 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// withQuotaKey tells the quota limiter the key strict mode verified; in
+// mode any nothing is verified and every caller shares the key "".
+func withQuotaKey(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id, ok := auth.IdentityFrom(r.Context()); ok {
+			r = r.WithContext(quota.WithKey(r.Context(), id.Key))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func healthz(w http.ResponseWriter, _ *http.Request) {
