@@ -40,7 +40,17 @@ func (l Limits) Zero() bool {
 	return l.RequestsPerMinute == 0 && l.TokensPerMinute == 0 && l.ConcurrentStreams == 0 && l.TokenBudget == 0
 }
 
-// Check reports a negative limit.
+// LimitError is a limit out of range.
+type LimitError struct {
+	Field string // its YAML name, e.g. "requests_per_minute"
+	Value int64
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("%s must not be negative, not %d", e.Field, e.Value)
+}
+
+// Check reports a negative limit as a *LimitError.
 func (l Limits) Check() error {
 	for _, f := range []struct {
 		name string
@@ -48,7 +58,7 @@ func (l Limits) Check() error {
 	}{{"requests_per_minute", l.RequestsPerMinute}, {"tokens_per_minute", l.TokensPerMinute},
 		{"concurrent_streams", l.ConcurrentStreams}, {"token_budget", l.TokenBudget}, {"budget_period", int64(l.BudgetPeriod)}} {
 		if f.v < 0 {
-			return fmt.Errorf("%s must not be negative, not %d", f.name, f.v)
+			return &LimitError{Field: f.name, Value: f.v}
 		}
 	}
 	return nil
