@@ -91,6 +91,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var bf backendFlags
 	bf.register(fs)
+	var sc scaleFlags
+	sc.register(fs)
 	fs.IntVar(&bf.recordLimits.MaxFiles, "record-max-files", replay.DefaultMaxFiles, "most recordings --record's directory holds (those already there count); later streams are not recorded")
 	fs.Int64Var(&bf.recordLimits.MaxBytes, "record-max-bytes", replay.DefaultMaxBytes, "most bytes of recordings --record's directory holds")
 	positional, code, done := c.parseFlags(fs, args, func() string { return commandHelp(fs, serveUsage, serveAbout, serveExits) })
@@ -99,6 +101,9 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	}
 	if len(positional) > 0 {
 		return c.usage("serve", usageErrorf("serve takes no arguments, not %q", positional[0]))
+	}
+	if err := sc.applyConfig(fs, &bf); err != nil {
+		return c.fail("serve", err)
 	}
 	mode, err := auth.ParseMode(*authMode)
 	if err != nil {
@@ -113,6 +118,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 			return c.fail("serve", err)
 		}
 	}
+	sc.addKeys(&authCfg)
 	if err := server.CheckListen(*addr, mode, *insecure); err != nil {
 		return c.usage("serve", err)
 	}
@@ -128,6 +134,9 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if *resume < 0 {
 		return c.usage("serve", usageErrorf("--resume must not be negative, not %v", *resume))
 	}
+	if sc.maxBody < 0 {
+		return c.usage("serve", usageErrorf("--max-body-bytes must not be negative, not %d", sc.maxBody))
+	}
 	backendSet := false
 	fs.Visit(func(f *flag.Flag) { backendSet = backendSet || f.Name == "backend" })
 	cfg, used, err := bf.check(backendSet)
@@ -140,7 +149,11 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		return c.fail("serve", err)
 	}
 	m := metrics.NewWithOptions(metrics.Options{MaxModels: *metricsModels})
-	instrumented := m.Instrument(backend)
+	instrumented, closeQuotas, err := sc.withQuotas(ctx, m.Instrument(backend), m, log)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer closeQuotas()
 	var gw *gateway.Gateway
 	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
 	srv, err := server.New(server.Options{
@@ -149,6 +162,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		TestHeaderKeys: trusted,
 		Logger:         log,
 		Region:         region,
+		MaxBodyBytes:   sc.maxBody,
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend:        instrumented,
@@ -156,6 +170,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 				RequireKeys:    open,
 				TestHeaderKeys: trusted,
 				Logger:         log,
+				MaxBodyBytes:   sc.maxBody,
 				Resume:         gateway.ResumeOptions{Retention: *resume},
 				// Offer only what the region can call: profiles in place
 				// of models that need one, no end-of-life models.
@@ -172,8 +187,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.fail("serve", err)
 	}
-	fmt.Fprintf(c.stderr, "rockstream: serving the Bedrock Runtime at http://%s (backend %s, auth %s); Ctrl-C stops.\n",
-		ln.Addr(), describeBackends(bf, used), mode)
+	fmt.Fprintf(c.stderr, "rockstream: serving the Bedrock Runtime at http://%s (backend %s, auth %s%s); Ctrl-C stops.\n",
+		ln.Addr(), describeBackends(bf, used), mode, sc.describeQuotas())
 	fmt.Fprintf(c.stderr, "rockstream: OpenAI at http://%[1]s/v1/chat/completions, Anthropic at http://%[1]s/v1/messages, the web page at http://%[1]s/.\n",
 		ln.Addr())
 	if err := srv.Serve(shutdownFirst(ctx, gw), ln); err != nil {
