@@ -52,6 +52,10 @@ type Options struct {
 	// Mount, if set, adds more routes (gateway, web page, metrics) to the
 	// server's mux.
 	Mount func(mux *http.ServeMux)
+	// Trace, if set, wraps every request inside the request ID and outside
+	// the request log (package tracing's Middleware), so the log line and
+	// the streams share the request's trace.
+	Trace func(http.Handler) http.Handler
 }
 
 // Server is the configured handler tree, ready to serve.
@@ -87,7 +91,11 @@ func New(o Options) (*Server, error) {
 	if o.Mount != nil {
 		o.Mount(mux)
 	}
-	return &Server{handler: withRequestID(logRequests(log, mux)), log: log, streams: streams}, nil
+	h := logRequests(log, mux)
+	if o.Trace != nil {
+		h = o.Trace(h)
+	}
+	return &Server{handler: withRequestID(h), log: log, streams: streams}, nil
 }
 
 // Handler is the whole server as an http.Handler.

@@ -143,13 +143,18 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.fail("serve", err)
 	}
-	log := slog.New(slog.NewTextHandler(c.stderr, nil))
+	tracer, stopTracing, err := sc.startTracing(ctx, bf, used)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer stopTracing()
+	log := slog.New(tracer.logHandler(slog.NewTextHandler(c.stderr, nil)))
 	backend, err := c.newBackend(ctx, bf, cfg, used, log)
 	if err != nil {
 		return c.fail("serve", err)
 	}
 	m := metrics.NewWithOptions(metrics.Options{MaxModels: *metricsModels})
-	instrumented, closeQuotas, err := sc.withQuotas(ctx, m.Instrument(backend), m, log)
+	instrumented, closeQuotas, err := sc.withQuotas(ctx, tracer.wrap(m.Instrument(backend)), m, log)
 	if err != nil {
 		return c.fail("serve", err)
 	}
@@ -163,6 +168,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		Logger:         log,
 		Region:         region,
 		MaxBodyBytes:   sc.maxBody,
+		Trace:          tracer.middleware(),
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend:        instrumented,
