@@ -60,7 +60,7 @@ var settings = []setting{
 	{"resume", "ROCKSTREAM_RESUME"},
 	{"config", "ROCKSTREAM_CONFIG"},
 	{"redis", "ROCKSTREAM_REDIS"},
-	{"otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT"},
+	{"otlp-endpoint", "ROCKSTREAM_OTLP_ENDPOINT"},
 	{"max-body-bytes", "ROCKSTREAM_MAX_BODY_BYTES"},
 	{"target", "ROCKSTREAM_TARGET"},
 	{"expect", "ROCKSTREAM_EXPECT"},
@@ -86,6 +86,10 @@ var credentialEnv = []string{
 	"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 	"AWS_CONTAINER_CREDENTIALS_FULL_URI",
 }
+
+// envOTLPEndpoint is OpenTelemetry's standard variable for the collector;
+// serve reads it when neither --otlp-endpoint nor its variable is set.
+const envOTLPEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT"
 
 // Shared-file and region variables, read as the AWS SDK reads them.
 const (

@@ -102,7 +102,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if len(positional) > 0 {
 		return c.usage("serve", usageErrorf("serve takes no arguments, not %q", positional[0]))
 	}
-	if err := sc.applyConfig(fs, &bf); err != nil {
+	if err := sc.applyConfig(fs, &bf, c.getenv); err != nil {
 		return c.fail("serve", err)
 	}
 	mode, err := auth.ParseMode(*authMode)

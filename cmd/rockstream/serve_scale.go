@@ -30,14 +30,18 @@ type scaleFlags struct {
 func (s *scaleFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.config, "config", "", "YAML configuration `file` (see examples/rockstream.yaml); flags and environment variables override it")
 	fs.StringVar(&s.redis, "redis", "", "Redis `URL` the replicas share quotas through, e.g. redis://redis:6379/0; without it they are kept in memory")
-	fs.StringVar(&s.otlpEndpoint, "otlp-endpoint", "", "export a trace span per stream over OTLP/HTTP to `URL`, e.g. http://127.0.0.1:4318 (default: off)")
+	fs.StringVar(&s.otlpEndpoint, "otlp-endpoint", "", "export a trace span per stream over OTLP/HTTP to `URL`, e.g. http://127.0.0.1:4318; "+envOTLPEndpoint+" also sets it (default: off)")
 	fs.Int64Var(&s.maxBody, "max-body-bytes", 0, "largest request body in `bytes` (default: 25,000,000 on the Bedrock runtime, 20 MiB on the gateway)")
 }
 
 // applyConfig reads --config and sets every flag neither the command line
 // nor the environment set from it; the side files it holds inline go to
-// bf. fs has been parsed.
-func (s *scaleFlags) applyConfig(fs *flag.FlagSet, bf *backendFlags) error {
+// bf. fs has been parsed. OpenTelemetry's own OTEL_EXPORTER_OTLP_ENDPOINT
+// counts as the environment.
+func (s *scaleFlags) applyConfig(fs *flag.FlagSet, bf *backendFlags, getenv func(string) string) error {
+	if v := getenv(envOTLPEndpoint); v != "" && s.otlpEndpoint == "" {
+		s.otlpEndpoint = v
+	}
 	if s.config == "" {
 		return nil
 	}
@@ -48,6 +52,7 @@ func (s *scaleFlags) applyConfig(fs *flag.FlagSet, bf *backendFlags) error {
 	s.file = f
 	given := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	given["otlp-endpoint"] = given["otlp-endpoint"] || s.otlpEndpoint != ""
 	for name, v := range f.Flags() {
 		if given[name] || fs.Lookup(name) == nil {
 			continue
