@@ -15,6 +15,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/override"
+	"github.com/rockstream/rockstream/quota"
 	"github.com/rockstream/rockstream/server/auth"
 	"github.com/rockstream/rockstream/server/relay"
 	"github.com/rockstream/rockstream/server/runtime"
@@ -75,6 +76,10 @@ type Options struct {
 	// them (relay.Tracker's Max and MaxPerKey); nil means a new Tracker
 	// with the default bounds.
 	Streams *relay.Tracker
+	// Trace, if set, wraps every request inside the request ID and outside
+	// the request log (package tracing's Middleware), so the log line and
+	// the streams share the request's trace.
+	Trace func(http.Handler) http.Handler
 }
 
 // Server is the configured handler tree, ready to serve.
@@ -105,7 +110,7 @@ func New(o Options) (*Server, error) {
 	runtime.Register(mux, runtime.Options{
 		Backend: o.Backend, Region: o.Region, Logger: log, MaxBodyBytes: o.MaxBodyBytes,
 		Auth: func(h http.Handler) http.Handler {
-			return verifier.Middleware(withOverrides(override.Trust{Keys: o.TestHeaderKeys}, h))
+			return verifier.Middleware(withQuotaKey(withOverrides(override.Trust{Keys: o.TestHeaderKeys}, h)))
 		},
 		Tracker: streams, Guardrails: o.Guardrails, AsyncDir: o.AsyncDir, JournalKeys: o.TestHeaderKeys,
 	})
@@ -114,7 +119,11 @@ func New(o Options) (*Server, error) {
 		o.Mount(mux)
 	}
 	front := &frontDoor{mux: mux, anyHost: o.AnyHost, hosts: o.AllowHosts, origins: o.CORSOrigins}
-	return &Server{handler: withRequestID(logRequests(log, front)), log: log, streams: streams}, nil
+	h := logRequests(log, front)
+	if o.Trace != nil {
+		h = o.Trace(h)
+	}
+	return &Server{handler: withRequestID(h), log: log, streams: streams}, nil
 }
 
 // Handler is the whole server as an http.Handler.
@@ -126,6 +135,17 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // caused by ctx.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return s.ServeWith(ctx, ln, ConnLimits{})
+}
+
+// withQuotaKey tells the quota limiter the key strict mode verified; in
+// mode any nothing is verified and every caller shares the key "".
+func withQuotaKey(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id, ok := auth.IdentityFrom(r.Context()); ok {
+			r = r.WithContext(quota.WithKey(r.Context(), id.Key))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func healthz(w http.ResponseWriter, _ *http.Request) {

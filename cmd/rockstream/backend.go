@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -42,6 +43,31 @@ type backendFlags struct {
 	// replay
 	replayDir string
 	speed     float64
+
+	// inline holds side files given inline in the configuration file, by
+	// flag name; a file given by flag wins.
+	inline map[string][]byte
+}
+
+// sideName names a side file in messages: its path, or the configuration
+// file's section that holds it inline.
+func sideName(path, section string) string {
+	if path != "" {
+		return path
+	}
+	return "the configuration file's backends." + section
+}
+
+// sideFile is the content of side file flag (routes, rules, script,
+// api-routes, model-map): the file path names, else the configuration
+// file's inline one; ok is false when neither is given.
+func (f *backendFlags) sideFile(flag, path string) (data []byte, ok bool, err error) {
+	if path != "" {
+		data, err = os.ReadFile(path)
+		return data, true, err
+	}
+	data, ok = f.inline[flag]
+	return data, ok, nil
 }
 
 func (f *backendFlags) register(fs *flag.FlagSet) {
@@ -67,11 +93,13 @@ func (f *backendFlags) register(fs *flag.FlagSet) {
 // check validates the flags without touching files; it returns the
 // routing config, if any, and the backends in use.
 func (f *backendFlags) check(backendSet bool) (cfg *router.Config, used []string, err error) {
-	if f.routes != "" {
+	if data, ok, rerr := f.sideFile("routes", f.routes); ok {
 		if backendSet {
 			return nil, nil, usageErrorf("--backend and --routes exclude each other: the routing file names the backends")
 		}
-		cfg, err = router.ReadConfig(f.routes)
+		if cfg, err = router.ParseConfig(data); rerr != nil {
+			err = rerr
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("--routes: %w", err)
 		}
@@ -86,7 +114,7 @@ func (f *backendFlags) check(backendSet bool) (cfg *router.Config, used []string
 	}
 	if !slices.Contains(used, "builtin") {
 		for _, fl := range []struct{ name, value string }{{"pace", f.pace}, {"rules", f.rules}, {"script", f.script}} {
-			if fl.value != "" {
+			if _, inline := f.inline[fl.name]; fl.value != "" || inline {
 				return nil, nil, usageErrorf("--%s (or $%s) applies to the builtin backend only, and %s does not use it",
 					fl.name, envFor(fl.name), strings.Join(used, ", "))
 			}
@@ -167,12 +195,13 @@ func (c *cli) buildBackend(ctx context.Context, name string, f backendFlags, log
 		return c.newBedrock(ctx, f, log)
 	case "openai":
 		opts := openaicompat.Options{BaseURL: f.upstream, APIKey: f.upstreamKey}
-		if f.modelMap != "" {
-			m, err := openaicompat.ReadModelMap(f.modelMap)
+		if data, ok, err := f.sideFile("model-map", f.modelMap); ok {
 			if err != nil {
 				return nil, err
 			}
-			opts.Models = m
+			if err := json.Unmarshal(data, &opts.Models); err != nil {
+				return nil, fmt.Errorf("openai backend: model map %s: %w", sideName(f.modelMap, "model_map"), err)
+			}
 		}
 		return openaicompat.New(opts)
 	case "replay":
@@ -205,12 +234,13 @@ func (c *cli) newBedrock(ctx context.Context, f backendFlags, log *slog.Logger) 
 	if f.api == "converse" {
 		opts.Client.API = bedrock.Converse
 	}
-	if f.apiRoutes != "" {
-		routes, err := amazonbedrock.ReadAPIRoutes(f.apiRoutes)
+	if data, ok, err := f.sideFile("api-routes", f.apiRoutes); ok {
 		if err != nil {
 			return nil, err
 		}
-		opts.APIs = routes
+		if opts.APIs, err = amazonbedrock.ParseAPIRoutes(data); err != nil {
+			return nil, err
+		}
 	}
 	if setup.Credentials == "" {
 		if f.endpointURL != "" {
@@ -234,19 +264,21 @@ func newBuiltin(f backendFlags) (rockstream.Backend, error) {
 		}
 		opts.Pace = &p
 	}
-	if f.rules != "" {
-		r, err := builtin.LoadRules(f.rules)
+	if data, ok, err := f.sideFile("rules", f.rules); ok {
 		if err != nil {
 			return nil, err
 		}
-		opts.Rules = r
+		if opts.Rules, err = builtin.ParseRules(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", sideName(f.rules, "rules"), err)
+		}
 	}
-	if f.script != "" {
-		s, err := builtin.LoadScript(f.script)
+	if data, ok, err := f.sideFile("script", f.script); ok {
 		if err != nil {
 			return nil, err
 		}
-		opts.Script = s
+		if opts.Script, err = builtin.ParseScript(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", sideName(f.script, "script"), err)
+		}
 	}
 	return builtin.New(opts), nil
 }

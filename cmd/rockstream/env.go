@@ -68,6 +68,10 @@ var settings = []setting{
 	{"resume-max-streams-per-key", "ROCKSTREAM_RESUME_MAX_STREAMS_PER_KEY"},
 	{"resume-max-stream-bytes", "ROCKSTREAM_RESUME_MAX_STREAM_BYTES"},
 	{"body-timeout", "ROCKSTREAM_BODY_TIMEOUT"},
+	{"config", "ROCKSTREAM_CONFIG"},
+	{"redis", "ROCKSTREAM_REDIS"},
+	{"otlp-endpoint", "ROCKSTREAM_OTLP_ENDPOINT"},
+	{"max-body-bytes", "ROCKSTREAM_MAX_BODY_BYTES"},
 	{"target", "ROCKSTREAM_TARGET"},
 	{"expect", "ROCKSTREAM_EXPECT"},
 	{"concurrency", "ROCKSTREAM_CONCURRENCY"},
@@ -95,6 +99,10 @@ var credentialEnv = []string{
 	"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 	"AWS_CONTAINER_CREDENTIALS_FULL_URI",
 }
+
+// envOTLPEndpoint is OpenTelemetry's standard variable for the collector;
+// serve reads it when neither --otlp-endpoint nor its variable is set.
+const envOTLPEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT"
 
 // Shared-file and region variables, read as the AWS SDK reads them.
 const (

@@ -43,6 +43,7 @@ func commands() []command {
 		{name: "models", summary: "list the models and inference profiles, marking which stream", run: runModels},
 		{name: "count", summary: "count a prompt's input tokens without running it (CountTokens)", run: runCount},
 		{name: "serve", summary: "run the local Bedrock Runtime and gateway (builtin, bedrock, openai or replay backend) until Ctrl-C", run: runServe},
+		{name: "config", summary: "check serve's configuration file: config check FILE", run: runConfig},
 		{name: "bench", summary: "measure time to first token, token gaps, throughput and fidelity under load", run: runBench},
 		{name: "completion", summary: "print a shell completion script: completion bash|zsh|fish", run: runCompletion},
 	}

@@ -128,6 +128,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	limits.register(fs)
 	var bf backendFlags
 	bf.register(fs)
+	var sc scaleFlags
+	sc.register(fs)
 	fs.IntVar(&bf.recordLimits.MaxFiles, "record-max-files", replay.DefaultMaxFiles, "most recordings --record's directory holds (those already there count); later streams are not recorded")
 	fs.Int64Var(&bf.recordLimits.MaxBytes, "record-max-bytes", replay.DefaultMaxBytes, "most bytes of recordings --record's directory holds")
 	positional, code, done := c.parseFlags(fs, args, func() string { return commandHelp(fs, serveUsage, serveAbout, serveExits) })
@@ -136,6 +138,9 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	}
 	if len(positional) > 0 {
 		return c.usage("serve", usageErrorf("serve takes no arguments, not %q", positional[0]))
+	}
+	if err := sc.applyConfig(fs, &bf, c.getenv); err != nil {
+		return c.fail("serve", err)
 	}
 	mode, err := auth.ParseMode(*authMode)
 	if err != nil {
@@ -150,6 +155,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 			return c.fail("serve", err)
 		}
 	}
+	sc.addKeys(&authCfg)
 	if err := server.CheckListen(*addr, mode, *insecure); err != nil {
 		return c.usage("serve", err)
 	}
@@ -180,19 +186,31 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		return c.fail("serve", err)
 	}
 	defer restoreCatalog()
+	if sc.maxBody < 0 {
+		return c.usage("serve", usageErrorf("--max-body-bytes must not be negative, not %d", sc.maxBody))
+	}
 	backendSet := false
 	fs.Visit(func(f *flag.Flag) { backendSet = backendSet || f.Name == "backend" })
 	cfg, used, err := bf.check(backendSet)
 	if err != nil {
 		return c.fail("serve", err)
 	}
-	log := slog.New(slog.NewTextHandler(c.stderr, nil))
+	tracer, stopTracing, err := sc.startTracing(ctx, bf, used)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer stopTracing()
+	log := slog.New(tracer.logHandler(slog.NewTextHandler(c.stderr, nil)))
 	backend, err := c.newBackend(ctx, bf, cfg, used, log)
 	if err != nil {
 		return c.fail("serve", err)
 	}
 	m := metrics.NewWithOptions(metrics.Options{MaxModels: *metricsModels})
-	instrumented := m.Instrument(backend)
+	instrumented, closeQuotas, err := sc.withQuotas(ctx, tracer.wrap(m.Instrument(backend)), m, log)
+	if err != nil {
+		return c.fail("serve", err)
+	}
+	defer closeQuotas()
 	var gw *gateway.Gateway
 	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
 	hosts := splitList(allowHosts)
@@ -213,6 +231,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		AllowHosts:     hosts,
 		AnyHost:        open && len(hosts) == 0,
 		Streams:        streams,
+		MaxBodyBytes:   sc.maxBody,
+		Trace:          tracer.middleware(),
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend:        instrumented,
@@ -222,6 +242,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 				Logger:         log,
 				Resume:         resumeOpts,
 				Streams:        streams,
+				MaxBodyBytes:   sc.maxBody,
 				// Offer only what the region can call: profiles in place
 				// of models that need one, no end-of-life models.
 				Models: func() []string { return catalog.Callable(region) },
@@ -239,8 +260,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.fail("serve", err)
 	}
-	fmt.Fprintf(c.stderr, "rockstream: serving the Bedrock Runtime at http://%s (backend %s, auth %s); Ctrl-C stops.\n",
-		ln.Addr(), describeBackends(bf, used), mode)
+	fmt.Fprintf(c.stderr, "rockstream: serving the Bedrock Runtime at http://%s (backend %s, auth %s%s); Ctrl-C stops.\n",
+		ln.Addr(), describeBackends(bf, used), mode, sc.describeQuotas())
 	fmt.Fprintf(c.stderr, "rockstream: OpenAI at http://%[1]s/v1/chat/completions, Anthropic at http://%[1]s/v1/messages, the web page at http://%[1]s/.\n",
 		ln.Addr())
 	if err := srv.ServeWith(shutdownFirst(ctx, gw), ln, conn); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/rockstream/rockstream/dialect/anthropic"
 	"github.com/rockstream/rockstream/dialect/openai"
 	"github.com/rockstream/rockstream/override"
+	"github.com/rockstream/rockstream/quota"
 	"github.com/rockstream/rockstream/server/internal/wire"
 	"github.com/rockstream/rockstream/server/relay"
 )
@@ -88,7 +89,8 @@ func (g *Gateway) readRequest(w http.ResponseWriter, r *http.Request, d dialect,
 		writeError(w, d, oerr)
 		return nil, false
 	}
-	return ctx, true
+	// Quotas count against the key the caller was verified with.
+	return quota.WithKey(ctx, g.verifiedKey(r)), true
 }
 
 // countTokens serves the Messages API's count_tokens: the input tokens
