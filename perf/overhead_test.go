@@ -140,12 +140,13 @@ func pacedLoad(b *testing.B, streams int) {
 // relayed token (the runtime and the load generator run in other
 // processes), read from /proc. via= names the process: the gateway passing
 // the caller's Bedrock wire on (passthrough, what serve does), the same
-// gateway converting through the neutral model (converted), and a process
-// that only copies bytes (relay), the floor. With one token a stream is
+// gateway converting through the neutral model (converted), Go's reverse
+// proxy (httpproxy: what an HTTP hop costs in Go before any Bedrock work)
+// and a process that only copies bytes (relay), the floor. With one token a stream is
 // almost all setup; the difference between the sizes is the cost of a
 // token.
 func BenchmarkRelayCPU(b *testing.B) {
-	for _, via := range []string{"passthrough", "converted", RoleRelay} {
+	for _, via := range []string{"passthrough", "converted", RoleHTTPProxy, RoleRelay} {
 		for _, tokens := range []int{1, 200} {
 			b.Run(fmt.Sprintf("via=%s/tokens=%d", via, tokens), func(b *testing.B) { relayCPU(b, via, tokens) })
 		}
@@ -175,6 +176,12 @@ func front(b *testing.B, rig *Rig, via string) *Process {
 }
 
 func relayCPU(b *testing.B, via string, tokens int) {
+	if via == RoleHTTPProxy && os.Getenv(EnvHTTP) == "1.1" {
+		// Its HTTP/1.1 transport to the runtime meets the same client-side
+		// connection race as the AWS SDK's (bedrock-wire §8.1) and loses
+		// streams under this load, which fails the fidelity check.
+		b.Skip("the reverse proxy loses streams over HTTP/1.1 at this load")
+	}
 	rig := pacedRig(b, "ttft=0s,tps=0")
 	p := front(b, rig, via)
 	driver, err := NewInvoker(rig.Target(p.URL, tokens))
