@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,6 +40,10 @@ type redisJournals struct {
 	stops *redis.PubSub
 	quit  chan struct{} // closed by clear: the mirrors stop retrying
 	once  sync.Once
+
+	// up is false from a Redis failure until Redis answers again: new
+	// streams meanwhile are not shared, and start without waiting for it.
+	up atomic.Bool
 }
 
 var _ journalStore = (*redisJournals)(nil)
@@ -79,6 +84,7 @@ func newRedisJournals(rdb redis.UniversalClient, local *memoryJournals, log *slo
 	if reg != nil {
 		_ = reg.Register(s.lost)
 	}
+	s.up.Store(true)
 	local.followedElsewhere = s.followedElsewhere
 	// The subscription reconnects by itself when Redis comes back.
 	s.stops = rdb.Subscribe(context.Background(), stopChannel)
@@ -96,10 +102,50 @@ func (s *redisJournals) listen(msgs <-chan *redis.Message) {
 
 func (s *redisJournals) admit(id, key string, d dialect, cancel context.CancelCauseFunc) (*journal, bool) {
 	j, ok := s.local.admit(id, key, d, cancel)
-	if ok {
-		go s.mirror(j, key)
+	if !ok {
+		return j, ok
 	}
+	if !s.up.Load() {
+		s.lost.Inc()
+		return j, ok
+	}
+	// The stream exists in Redis before its ID reaches the client, so a
+	// resume on another replica finds it however soon it comes.
+	k := keysOf(id)
+	err := s.call(context.Background(), func(p redis.Pipeliner) {
+		p.HSet(context.Background(), k.meta, "owner", ownerHash(key), "dialect", d.name())
+		p.Expire(context.Background(), k.meta, s.lim.Retention)
+	})
+	if err != nil {
+		s.lost.Inc()
+		s.down(err)
+		return j, ok
+	}
+	j.setMirroring(true) // before the producer starts: nothing is forgotten unmirrored
+	go s.mirror(j)
 	return j, ok
+}
+
+// down notes a Redis failure and watches for Redis to answer again.
+func (s *redisJournals) down(err error) {
+	if !s.up.CompareAndSwap(true, false) {
+		return
+	}
+	s.log.LogAttrs(context.Background(), slog.LevelWarn, "Redis failed: new streams are resumable only on this replica until it answers",
+		slog.String("error", err.Error()))
+	go func() {
+		for {
+			select {
+			case <-s.quit:
+				return
+			case <-time.After(pollEvery):
+			}
+			if s.ping(context.Background()) == nil {
+				s.log.LogAttrs(context.Background(), slog.LevelInfo, "Redis answers again: new streams are shared")
+				return
+			}
+		}
+	}()
 }
 
 func (s *redisJournals) finished(j *journal) { s.local.finished(j) }
@@ -200,11 +246,18 @@ func (s *redisJournals) clear() {
 	s.local.clear()
 }
 
-// ping reports whether Redis answers, for /readyz.
+// ping reports whether Redis answers, for /readyz; the answer also ends
+// or starts a spell of Redis being down.
 func (s *redisJournals) ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
-	return s.rdb.Ping(ctx).Err()
+	err := s.rdb.Ping(ctx).Err()
+	if err != nil {
+		s.down(err)
+	} else {
+		s.up.Store(true)
+	}
+	return err
 }
 
 // dialectNamed is the dialect a journal in Redis was written in.

@@ -15,18 +15,9 @@ import (
 // as it grows, until the stream ends. It reads j like any reader, so the
 // producer never waits for Redis; if Redis fails, j is this replica's
 // alone again and the stream goes on.
-func (s *redisJournals) mirror(j *journal, key string) {
+func (s *redisJournals) mirror(j *journal) {
 	ctx := context.Background()
 	k := keysOf(j.id)
-	err := s.call(ctx, func(p redis.Pipeliner) {
-		p.HSet(ctx, k.meta, "owner", ownerHash(key), "dialect", j.d.name())
-		p.Expire(ctx, k.meta, s.lim.Retention)
-	})
-	if err != nil {
-		s.lose(j, k, err)
-		return
-	}
-	j.setMirroring(true)
 	var after int64
 	for {
 		evs, done, err := j.read(ctx, after)
@@ -97,6 +88,7 @@ func (s *redisJournals) lose(j *journal, k streamKeys, err error) {
 	s.lost.Inc()
 	s.log.LogAttrs(context.Background(), slog.LevelWarn, "stream not resumable on other replicas: Redis failed",
 		slog.String("stream_id", j.id), slog.String("error", err.Error()))
+	s.down(err)
 	deadline := time.Now().Add(s.lim.Retention)
 	for time.Now().Before(deadline) {
 		if s.call(context.Background(), func(p redis.Pipeliner) { p.Del(context.Background(), k.meta, k.events) }) == nil {
