@@ -2,9 +2,9 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
