@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/rockstream/rockstream/backend/replay"
 	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/metrics"
@@ -58,7 +60,16 @@ Bedrock wire, rate_limit_error on the gateway). A gateway stream belongs to
 the API key that started it: only that key can resume or stop it. Resume
 journals are bounded in bytes and count (--resume-max-*); the oldest finished
 are forgotten first, and when live streams fill a bound a new stream is served
-without a journal, with X-Rockstream-Resume: unavailable.
+without a journal, with X-Rockstream-Resume: unavailable. When a reader drops,
+its stream's upstream goes on for --resume-grace (30s) so a reader who comes
+back gets the whole answer, then stops if nobody did (--on-disconnect grace;
+finish runs it to the end, cancel stops it at once).
+
+Replicas behind a load balancer share resume journals through --redis: any
+replica resumes (GET /v1/streams/{id}, live while another replica still
+generates) or stops (DELETE) any stream. Redis trouble never ends a live
+stream: it goes on, resumable only on its own replica, and the replica shares
+again once Redis answers. GET /readyz is 200 when Redis answers, 503 when not.
 
 With --auth any (the default) any well-formed SigV4 signature or Bedrock API
 key is accepted, so the server listens on loopback only unless --insecure is
@@ -106,6 +117,9 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	var allowHosts stringList
 	fs.Var(&allowHosts, "allow-host", "Host `name` the server answers besides loopback names: a name, an address or *.domain; comma-separated or repeatable. On loopback every other Host is refused; beyond loopback, giving it turns the Host check on")
 	resume := fs.Duration("resume", 5*time.Minute, "how long a gateway stream stays resumable after its reader leaves; 0 turns resume off")
+	onDisconnect := fs.String("on-disconnect", "grace", "what a resumable stream's upstream does when its reader leaves: grace (goes on for --resume-grace, then stops unless a reader came back), finish (goes on to the end) or cancel (stops at once)")
+	grace := fs.Duration("resume-grace", gateway.DefaultGrace, "how long --on-disconnect grace keeps generating after the last reader left")
+	redisURL := fs.String("redis", "", "Redis `URL` (redis://[user:password@]host:port/db, rediss:// for TLS) where replicas share resume journals, so any replica resumes or stops any stream; without it journals stay in this process")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var limits serveLimits
 	limits.register(fs)
@@ -151,9 +165,25 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err := limits.check(); err != nil {
 		return c.usage("serve", err)
 	}
+	policy, err := parseDisconnectPolicy(*onDisconnect)
+	if err != nil {
+		return c.usage("serve", err)
+	}
+	if *grace <= 0 {
+		return c.usage("serve", usageErrorf("--resume-grace must be positive, not %v", *grace))
+	}
+	var rdb *redis.Client
+	if *redisURL != "" {
+		ropts, err := redis.ParseURL(*redisURL)
+		if err != nil {
+			return c.usage("serve", usageErrorf("--redis: %v", err))
+		}
+		rdb = redis.NewClient(ropts)
+		defer rdb.Close()
+	}
 	streams := limits.tracker()
 	resumeOpts := limits.resume
-	resumeOpts.Retention = *resume
+	resumeOpts.Retention, resumeOpts.OnDisconnect, resumeOpts.Grace = *resume, policy, *grace
 	backendSet := false
 	fs.Visit(func(f *flag.Flag) { backendSet = backendSet || f.Name == "backend" })
 	cfg, used, err := bf.check(backendSet)
@@ -161,6 +191,15 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		return c.fail("serve", err)
 	}
 	log := slog.New(slog.NewTextHandler(c.stderr, nil))
+	if rdb != nil {
+		// A Redis that is down is no reason not to serve: streams go on
+		// without it, and it is used again once it answers.
+		pctx, stop := context.WithTimeout(ctx, 2*time.Second)
+		if err := rdb.Ping(pctx).Err(); err != nil {
+			log.Warn("Redis does not answer; resume journals stay on this replica until it does", slog.String("error", err.Error()))
+		}
+		stop()
+	}
 	backend, err := c.newBackend(ctx, bf, cfg, used, log)
 	if err != nil {
 		return c.fail("serve", err)
@@ -180,7 +219,12 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		AnyHost:        open && len(hosts) == 0,
 		Streams:        streams,
 		Mount: func(mux *http.ServeMux) {
+			var shared redis.UniversalClient
+			if rdb != nil {
+				shared = rdb
+			}
 			gw = gateway.Register(mux, gateway.Options{
+				Redis:          shared,
 				Backend:        instrumented,
 				APIKeys:        gatewayKeys,
 				RequireKeys:    open,
@@ -188,6 +232,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 				Logger:         log,
 				Resume:         resumeOpts,
 				Streams:        streams,
+				Metrics:        m.Registry(),
 				// Offer only what the region can call: profiles in place
 				// of models that need one, no end-of-life models.
 				Models: func() []string { return catalog.Callable(region) },
@@ -236,6 +281,19 @@ func shutdownFirst(ctx context.Context, gw *gateway.Gateway) context.Context {
 		_ = gw.Shutdown(grace)
 	}()
 	return serveCtx
+}
+
+// parseDisconnectPolicy reads --on-disconnect.
+func parseDisconnectPolicy(s string) (gateway.DisconnectPolicy, error) {
+	switch s {
+	case "grace":
+		return gateway.Grace, nil
+	case "finish":
+		return gateway.Finish, nil
+	case "cancel":
+		return gateway.Cancel, nil
+	}
+	return 0, usageErrorf("--on-disconnect must be grace, finish or cancel, not %q", s)
 }
 
 // describeBackends names the backends for the startup line.
