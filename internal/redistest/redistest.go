@@ -6,11 +6,13 @@ package redistest
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -115,4 +117,32 @@ func freePort(t testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// CPU is the CPU time the running server has used, user and system, read
+// from /proc (Linux) in clock ticks of 10ms.
+func (s *Server) CPU() (time.Duration, error) {
+	if s.proc == nil {
+		return 0, fmt.Errorf("redistest: the server is not running")
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(s.proc.Pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the command name, which is in parentheses: state is
+	// the first, utime the 12th and stime the 13th.
+	rest := stat[bytes.LastIndexByte(stat, ')')+2:]
+	fields := strings.Fields(string(rest))
+	if len(fields) < 13 {
+		return 0, fmt.Errorf("redistest: short /proc stat %q", stat)
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
