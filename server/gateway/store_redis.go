@@ -284,7 +284,7 @@ func parseEntryID(id string) (seq int64, end bool, err error) {
 	for i := 0; i < len(id); i++ {
 		if id[i] == '-' {
 			seq, err = strconv.ParseInt(id[:i], 10, 64)
-			if err != nil || seq < 0 {
+			if err != nil || seq < 0 || strconv.FormatInt(seq, 10) != id[:i] {
 				return 0, false, errBadEntry
 			}
 			switch id[i+1:] {
