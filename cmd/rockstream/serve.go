@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rockstream/rockstream"
+
 	"github.com/rockstream/rockstream/backend/replay"
 	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/metrics"
@@ -71,7 +73,16 @@ Bedrock wire, rate_limit_error on the gateway). A gateway stream belongs to
 the API key that started it: only that key can resume or stop it. Resume
 journals are bounded in bytes and count (--resume-max-*); the oldest finished
 are forgotten first, and when live streams fill a bound a new stream is served
-without a journal, with X-Rockstream-Resume: unavailable.
+without a journal, with X-Rockstream-Resume: unavailable. When a reader drops,
+its stream's upstream goes on for --resume-grace (30s) so a reader who comes
+back gets the whole answer, then stops if nobody did (--on-disconnect grace;
+finish runs it to the end, cancel stops it at once).
+
+Replicas behind a load balancer share resume journals through --redis: any
+replica resumes (GET /v1/streams/{id}, live while another replica still
+generates) or stops (DELETE) any stream. Redis trouble never ends a live
+stream: it goes on, resumable only on its own replica, and the replica shares
+again once Redis answers. GET /readyz is 200 when Redis answers, 503 when not.
 
 With --auth any (the default) any well-formed SigV4 signature or Bedrock API
 key is accepted, so the server listens on loopback only unless --insecure is
@@ -123,6 +134,8 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	asyncDir := fs.String("async-dir", "", "`directory` standing in for S3 where StartAsyncInvoke jobs write their output (s3://bucket/prefix is bucket/prefix under it); empty turns async invoke off")
 	modelsFile := fs.String("models", "", "JSON `file` of models that overrides and extends the built-in model list (the format of models.json; rockstream models --sync writes one)")
 	strictModels := fs.Bool("strict-models", false, "refuse, as Bedrock does, model IDs the model list has never seen; without it they are served as their provider's family, with an X-Rockstream-Model-Fallback header")
+	onDisconnect := fs.String("on-disconnect", "grace", "what a resumable stream's upstream does when its reader leaves: grace (goes on for --resume-grace, then stops unless a reader came back), finish (goes on to the end) or cancel (stops at once)")
+	grace := fs.Duration("resume-grace", gateway.DefaultGrace, "how long --on-disconnect grace keeps generating after the last reader left")
 	metricsModels := fs.Int("metrics-max-models", metrics.DefaultMaxModels, "most distinct model labels on /metrics; models past it, and IDs outside the catalog, count as other")
 	var limits serveLimits
 	limits.register(fs)
@@ -178,9 +191,25 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	if err := limits.check(); err != nil {
 		return c.usage("serve", err)
 	}
+	policy, err := parseDisconnectPolicy(*onDisconnect)
+	if err != nil {
+		return c.usage("serve", err)
+	}
+	if *grace <= 0 {
+		return c.usage("serve", usageErrorf("--resume-grace must be positive, not %v", *grace))
+	}
+	var rdb *redis.Client
+	if sc.redis != "" {
+		ropts, err := redis.ParseURL(sc.redis)
+		if err != nil {
+			return c.usage("serve", usageErrorf("--redis: %v", err))
+		}
+		rdb = redis.NewClient(ropts)
+		defer rdb.Close()
+	}
 	streams := limits.tracker()
 	resumeOpts := limits.resume
-	resumeOpts.Retention = *resume
+	resumeOpts.Retention, resumeOpts.OnDisconnect, resumeOpts.Grace = *resume, policy, *grace
 	restoreCatalog, err := installCatalog(*modelsFile, *strictModels)
 	if err != nil {
 		return c.fail("serve", err)
@@ -201,6 +230,15 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	}
 	defer stopTracing()
 	log := slog.New(tracer.logHandler(slog.NewTextHandler(c.stderr, nil)))
+	if rdb != nil {
+		// A Redis that is down is no reason not to serve: streams go on
+		// without it, and it is used again once it answers.
+		pctx, stop := context.WithTimeout(ctx, 2*time.Second)
+		if err := rdb.Ping(pctx).Err(); err != nil {
+			log.Warn("Redis does not answer; resume journals stay on this replica until it does", slog.String("error", err.Error()))
+		}
+		stop()
+	}
 	backend, err := c.newBackend(ctx, bf, cfg, used, log)
 	if err != nil {
 		return c.fail("serve", err)
@@ -234,7 +272,12 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 		MaxBodyBytes:   sc.maxBody,
 		Trace:          tracer.middleware(),
 		Mount: func(mux *http.ServeMux) {
+			var shared redis.UniversalClient
+			if rdb != nil {
+				shared = rdb
+			}
 			gw = gateway.Register(mux, gateway.Options{
+				Redis:          shared,
 				Backend:        instrumented,
 				APIKeys:        gatewayKeys,
 				RequireKeys:    open,
@@ -243,6 +286,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 				Resume:         resumeOpts,
 				Streams:        streams,
 				MaxBodyBytes:   sc.maxBody,
+				Metrics:        m.Registry(),
 				// Offer only what the region can call: profiles in place
 				// of models that need one, no end-of-life models.
 				Models: func() []string { return catalog.Callable(region) },
@@ -302,6 +346,19 @@ func shutdownFirst(ctx context.Context, gw *gateway.Gateway) context.Context {
 		_ = gw.Shutdown(grace)
 	}()
 	return serveCtx
+}
+
+// parseDisconnectPolicy reads --on-disconnect.
+func parseDisconnectPolicy(s string) (gateway.DisconnectPolicy, error) {
+	switch s {
+	case "grace":
+		return gateway.Grace, nil
+	case "finish":
+		return gateway.Finish, nil
+	case "cancel":
+		return gateway.Cancel, nil
+	}
+	return 0, usageErrorf("--on-disconnect must be grace, finish or cancel, not %q", s)
 }
 
 // describeBackends names the backends for the startup line.

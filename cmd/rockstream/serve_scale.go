@@ -29,7 +29,7 @@ type scaleFlags struct {
 
 func (s *scaleFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.config, "config", "", "YAML configuration `file` (see examples/rockstream.yaml); flags and environment variables override it")
-	fs.StringVar(&s.redis, "redis", "", "Redis `URL` the replicas share quotas through, e.g. redis://redis:6379/0; without it they are kept in memory")
+	fs.StringVar(&s.redis, "redis", "", "Redis `URL` (redis://[user:password@]host:port/db, rediss:// for TLS) the replicas share quotas and resume journals through, so any replica resumes or stops any stream; without it both stay in this process")
 	fs.StringVar(&s.otlpEndpoint, "otlp-endpoint", "", "export a trace span per stream over OTLP/HTTP to `URL`, e.g. http://127.0.0.1:4318; "+envOTLPEndpoint+" also sets it (default: off)")
 	fs.Int64Var(&s.maxBody, "max-body-bytes", 0, "largest request body in `bytes` (default: 25,000,000 on the Bedrock runtime, 20 MiB on the gateway)")
 }

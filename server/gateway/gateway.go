@@ -13,6 +13,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/server/relay"
 )
@@ -57,7 +60,16 @@ const (
 	// Finish keeps generating into the journal, so a reader that comes
 	// back gets the whole answer.
 	Finish
+	// Grace keeps generating for ResumeOptions.Grace after the last
+	// reader left, then stops unless one came back: a reader who returns
+	// within the window gets the whole answer, and an abandoned stream
+	// does not run to its end.
+	Grace
 )
+
+// DefaultGrace is how long the Grace policy keeps generating after the
+// last reader left, when ResumeOptions.Grace is zero.
+const DefaultGrace = 30 * time.Second
 
 // ResumeOptions configures resumable streams. The zero value turns resume
 // off.
@@ -90,8 +102,12 @@ type ResumeOptions struct {
 	// bound, the new stream runs without a journal: it streams as usual,
 	// with HeaderResume "unavailable", and cannot be resumed.
 	MaxJournalsPerKey int
-	// OnDisconnect is Cancel (the default) or Finish.
+	// OnDisconnect is Cancel (the default), Finish or Grace.
 	OnDisconnect DisconnectPolicy
+	// Grace is how long the Grace policy keeps generating after the last
+	// reader left; zero means DefaultGrace. A reader on another replica
+	// (through Redis) counts as one that came back.
+	Grace time.Duration
 }
 
 // withDefaults fills o's zero bounds with the defaults. A stream's bytes
@@ -115,6 +131,9 @@ func (o ResumeOptions) withDefaults() ResumeOptions {
 	}
 	if o.MaxJournalsPerKey <= 0 {
 		o.MaxJournalsPerKey = DefaultMaxJournalsPerKey
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
 	}
 	o.MaxStreamBytes = min(o.MaxStreamBytes, o.MaxBytes, o.MaxBytesPerKey)
 	return o
@@ -152,6 +171,14 @@ type Options struct {
 	// share the server's so the bounds hold for the whole process. Nil
 	// means the gateway's own, with the relay's default bounds.
 	Streams *relay.Tracker
+	// Redis, when set, shares the resume journals between replicas: any
+	// replica serves GET and DELETE /v1/streams/{id} of a stream another
+	// is producing. Nil keeps them in this process's memory. The gateway
+	// does not close it.
+	Redis redis.UniversalClient
+	// Metrics, when set, registers the gateway's counters (streams whose
+	// resume was lost to Redis trouble).
+	Metrics prometheus.Registerer
 	// Logger receives one line per stream; nil discards.
 	Logger *slog.Logger
 	// Models lists the model IDs GET /v1/models answers; nil means the
@@ -164,7 +191,9 @@ type Options struct {
 type Gateway struct {
 	opts     Options
 	log      *slog.Logger
-	journals *journalStore
+	journals journalStore
+	local    *memoryJournals // this replica's own journals
+	shared   *redisJournals  // nil without Redis
 	streams  *relay.Tracker
 }
 
@@ -189,7 +218,13 @@ func Register(mux *http.ServeMux, opts Options) *Gateway {
 	if streams == nil {
 		streams = new(relay.Tracker)
 	}
-	g := &Gateway{opts: opts, log: log, journals: newJournalStore(opts.Resume), streams: streams}
+	g := &Gateway{opts: opts, log: log, streams: streams}
+	g.local = newMemoryJournals(opts.Resume)
+	g.journals = g.local
+	if opts.Redis != nil {
+		g.shared = newRedisJournals(opts.Redis, g.local, log, opts.Metrics)
+		g.journals = g.shared
+	}
 	mux.Handle("POST /v1/chat/completions", g.access(openaiDialect{}, requireJSON(g.chatCompletions)))
 	mux.Handle("POST /v1/messages", g.access(anthropicDialect{}, requireJSON(g.messages)))
 	mux.Handle("POST /v1/messages/count_tokens", g.access(anthropicDialect{}, requireJSON(g.countTokens)))
@@ -197,6 +232,7 @@ func Register(mux *http.ServeMux, opts Options) *Gateway {
 	mux.Handle("GET /v1/streams/{id}", g.access(nil, g.resume))
 	mux.Handle("DELETE /v1/streams/{id}", g.access(nil, g.stop))
 	mux.HandleFunc("OPTIONS /v1/", g.preflight)
+	mux.HandleFunc("GET /readyz", g.readyz)
 	return g
 }
 

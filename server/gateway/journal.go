@@ -41,8 +41,15 @@ type journal struct {
 	aborted   bool              // the backend asked to drop the connection
 	changed   chan struct{}     // closed and replaced on every change
 	readers   int
-	expiry    *time.Timer
+	expiry    *time.Timer // retention, from when the last reader left
+	grace     *time.Timer // the Grace policy's window
 	cancel    context.CancelCauseFunc
+
+	// A journal mirrored to Redis may forget events the mirror has
+	// written even when no reader here was sent them: readers elsewhere
+	// get them from Redis.
+	mirroring bool
+	mirrored  int64 // the highest event written to Redis
 }
 
 var (
@@ -85,7 +92,7 @@ func (j *journal) append(ctx context.Context, evs []relay.Item) error {
 		ev.ID = j.nextID()
 		size := itemBytes(ev)
 		for len(j.frames) >= j.max || (len(j.frames) > 0 && j.bytes+size > j.maxBytes) {
-			if j.delivered > j.base {
+			if j.spent() {
 				j.dropOldest()
 				continue
 			}
@@ -113,6 +120,57 @@ func (j *journal) appendFinal(evs []relay.Item) {
 		j.add(ev)
 	}
 }
+
+// spent reports whether the oldest event may be forgotten: a reader here
+// was sent it, or none is here and the mirror has it; and a working mirror
+// has written it. The caller holds mu.
+func (j *journal) spent() bool {
+	if j.mirroring && j.mirrored <= j.base {
+		return false
+	}
+	return j.delivered > j.base || (j.mirroring && j.readers == 0)
+}
+
+// mirroredTo records that the events up to seq are in Redis.
+func (j *journal) mirroredTo(seq int64) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if seq > j.mirrored {
+		j.mirrored = seq
+		j.signal()
+	}
+}
+
+// setMirroring turns the mirror's say in what may be forgotten on or off
+// (off when Redis failed: the journal is this replica's alone again).
+func (j *journal) setMirroring(on bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.mirroring = on
+	j.signal()
+}
+
+// keeps reports whether the events after seq are all still here.
+func (j *journal) keeps(after int64) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return after >= j.base
+}
+
+// stopTimers stops the grace and retention clocks; the caller holds mu.
+func (j *journal) stopTimers() {
+	for _, t := range []**time.Timer{&j.expiry, &j.grace} {
+		if *t != nil {
+			(*t).Stop()
+			*t = nil
+		}
+	}
+}
+
+func (j *journal) streamID() string       { return j.id }
+func (j *journal) streamDialect() dialect { return j.d }
+
+func (j *journal) newestID(context.Context) (int64, error) { return j.lastID(), nil }
 
 // nextID is the ID of the next event; the caller holds mu.
 func (j *journal) nextID() string { return strconv.FormatInt(j.last()+1, 10) }

@@ -13,7 +13,7 @@ import (
 // events rather than from the store's own tally, which it must equal.
 func recount(t *testing.T, g *Gateway) (held int64, count int, perKey map[string]int64) {
 	t.Helper()
-	s := g.journals
+	s := g.local
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	perKey = map[string]int64{}
@@ -69,19 +69,19 @@ func TestJournalsStayWithinBounds(t *testing.T) {
 		ids = append(ids, res.Header.Get(HeaderStreamID))
 
 		held, count, _ := recount(t, g)
-		charged, _, _ := g.journals.usage()
+		charged, _, _ := g.local.usage()
 		if held > lim.MaxBytes || charged > lim.MaxBytes || count > lim.MaxJournals {
 			t.Fatalf("after %d streams the journals hold %d bytes (charged %d) in %d journals; bounds %d bytes, %d journals",
 				i+1, held, charged, count, lim.MaxBytes, lim.MaxJournals)
 		}
 	}
-	g.journals.mu.Lock()
-	for _, j := range g.journals.m {
+	g.local.mu.Lock()
+	for _, j := range g.local.m {
 		if j.bytes > lim.MaxStreamBytes+512 { // the last events are kept regardless
 			t.Errorf("journal %s holds %d bytes, bound %d", j.id, j.bytes, lim.MaxStreamBytes)
 		}
 	}
-	g.journals.mu.Unlock()
+	g.local.mu.Unlock()
 	held, count, _ := recount(t, g)
 	t.Logf("after %d streams: %d journals hold %d bytes", len(ids), count, held)
 	if count < lim.MaxJournals-1 {
@@ -113,9 +113,9 @@ func TestJournalsPerKey(t *testing.T) {
 				alice = append(alice, finishedStream(t, srv.URL, "sk-a"))
 				_, _, perKey := recount(t, g)
 				lim := lim.withDefaults()
-				g.journals.mu.Lock()
-				u := *g.journals.keys["sk-a"]
-				g.journals.mu.Unlock()
+				g.local.mu.Lock()
+				u := *g.local.keys["sk-a"]
+				g.local.mu.Unlock()
 				if u.count > lim.MaxJournalsPerKey || u.bytes > lim.MaxBytesPerKey || perKey["sk-a"] > lim.MaxBytesPerKey {
 					t.Fatalf("one key's journals: %+v, hold %d; bounds %d journals, %d bytes",
 						u, perKey["sk-a"], lim.MaxJournalsPerKey, lim.MaxBytesPerKey)
@@ -181,7 +181,7 @@ func TestLiveJournalsFillTheBound(t *testing.T) {
 
 // usage is what the journals take of the bounds: bytes charged, bytes
 // held and count, overall.
-func (s *journalStore) usage() (charged, held int64, count int) {
+func (s *memoryJournals) usage() (charged, held int64, count int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, j := range s.m {

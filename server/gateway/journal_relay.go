@@ -17,7 +17,7 @@ import (
 type journalSink struct {
 	j     *journal
 	ctx   context.Context // the producer's; a wait ends with it
-	store *journalStore   // told when the stream is done
+	store journalStore    // told when the stream is done
 }
 
 var _ relay.Sink = journalSink{}
@@ -53,7 +53,7 @@ func (s journalSink) Close() {
 // journalSource is the relay's source for one reader of a journal: the
 // events after a Last-Event-ID, then the rest live.
 type journalSource struct {
-	j       *journal
+	j       follower
 	after   int64
 	pending int64 // the last event handed out, not yet known sent
 }
@@ -87,7 +87,7 @@ func (s *journalSource) Next(ctx context.Context) ([]relay.Item, error) {
 }
 
 func (s *journalSource) Fail(e *rockstream.Error) []relay.Item {
-	return []relay.Item{s.j.d.inBandItem(e)}
+	return []relay.Item{s.j.streamDialect().inBandItem(e)}
 }
 
 func (s *journalSource) Close() {}

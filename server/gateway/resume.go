@@ -50,11 +50,11 @@ func causeError(cause error) *rockstream.Error {
 
 // follow relays a journal's events after seq to one reader, live, with
 // keepalives, until the stream is done or the reader leaves.
-func (g *Gateway) follow(w http.ResponseWriter, ctx context.Context, j *journal, after int64) {
-	defer g.journals.detach(j, g.opts.Resume.OnDisconnect, g.opts.Resume.Retention)
+func (g *Gateway) follow(w http.ResponseWriter, ctx context.Context, j follower, after int64) {
+	defer g.journals.detach(j)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	sink := newSSESink(w, j.d, g.opts.WriteTimeout, j.id)
+	sink := newSSESink(w, j.streamDialect(), g.opts.WriteTimeout, j.streamID())
 	sink.lastSeq = after
 	res := relay.Run(ctx, relay.Stream{
 		Source: &journalSource{j: j, after: after, pending: after}, Sink: sink,
@@ -94,7 +94,7 @@ func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 		writeError(w, d, perr)
 		return
 	}
-	j, ok := g.journals.attach(r.PathValue("id"), g.verifiedKey(r))
+	j, ok := g.journals.attach(r.Context(), r.PathValue("id"), g.verifiedKey(r), after)
 	if !ok {
 		writeError(w, d, &rockstream.Error{Class: rockstream.ClassNotFound, StatusCode: http.StatusNotFound,
 			Message: "No stream " + r.PathValue("id") + " to resume: it never existed or its resume window has passed.",
@@ -102,9 +102,15 @@ func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 		return
 	}
 	// No reader was sent an event the producer has not made yet.
-	if last := j.lastID(); after > last {
-		g.journals.detach(j, g.opts.Resume.OnDisconnect, g.opts.Resume.Retention)
-		e := rockstream.Validationf("Last-Event-ID %d is past the end of stream %s, whose last event so far is %d.", after, j.id, last)
+	newest, err := j.newestID(r.Context())
+	if err != nil {
+		g.journals.detach(j)
+		writeError(w, d, rockstream.AsError(err))
+		return
+	}
+	if after > newest {
+		g.journals.detach(j)
+		e := rockstream.Validationf("Last-Event-ID %d is past the end of stream %s, whose last event so far is %d.", after, j.streamID(), newest)
 		e.Err = &openai.ParamError{Param: "Last-Event-ID", Code: "invalid_value"}
 		writeError(w, d, e)
 		return
@@ -116,7 +122,7 @@ func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 // policy a stream outlives its reader so it can resume; this ends it and
 // its upstream request at once. Only the key that started it can.
 func (g *Gateway) stop(w http.ResponseWriter, r *http.Request, d dialect) {
-	if !g.journals.stop(r.PathValue("id"), g.verifiedKey(r)) {
+	if !g.journals.stop(r.Context(), r.PathValue("id"), g.verifiedKey(r)) {
 		writeError(w, d, &rockstream.Error{Class: rockstream.ClassNotFound, StatusCode: http.StatusNotFound,
 			Message: "No stream " + r.PathValue("id") + " to stop: it never existed or has ended.",
 			Err:     &openai.ParamError{Param: "id", Code: "stream_not_found"}})

@@ -354,9 +354,9 @@ func TestResume(t *testing.T) {
 func waitReaders(t *testing.T, g *Gateway, id string, n int) {
 	t.Helper()
 	for {
-		g.journals.mu.Lock()
-		j := g.journals.m[id]
-		g.journals.mu.Unlock()
+		g.local.mu.Lock()
+		j := g.local.m[id]
+		g.local.mu.Unlock()
 		if j == nil {
 			t.Fatal("no journal")
 		}

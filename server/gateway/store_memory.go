@@ -14,11 +14,11 @@ import (
 // errEvicted stops what is left of a journal forgotten to make room.
 var errEvicted = errors.New("gateway: the journal was evicted to make room")
 
-// journalStore holds the resumable streams by ID, within ResumeOptions'
+// memoryJournals holds this process's resumable streams by ID, within ResumeOptions'
 // bounds on bytes and count, overall and per key. A live journal is
 // charged MaxStreamBytes, the most it can hold, so live streams never
 // outgrow the bounds; a finished one is charged what it holds.
-type journalStore struct {
+type memoryJournals struct {
 	lim ResumeOptions
 
 	mu    sync.Mutex
@@ -26,6 +26,10 @@ type journalStore struct {
 	order *list.List // oldest first: by admission, moved back when finished
 	bytes int64      // the sum of the journals' charges
 	keys  map[string]*keyUse
+
+	// followedElsewhere, when set, reports whether a reader on another
+	// replica follows j, which then counts as one that came back.
+	followedElsewhere func(j *journal) bool
 }
 
 // keyUse is what one API key's journals take of the bounds.
@@ -34,14 +38,14 @@ type keyUse struct {
 	count int
 }
 
-func newJournalStore(lim ResumeOptions) *journalStore {
-	return &journalStore{lim: lim.withDefaults(), m: map[string]*journal{}, order: list.New(), keys: map[string]*keyUse{}}
+func newMemoryJournals(lim ResumeOptions) *memoryJournals {
+	return &memoryJournals{lim: lim.withDefaults(), m: map[string]*journal{}, order: list.New(), keys: map[string]*keyUse{}}
 }
 
 // admit makes a journal for stream id of the caller key, forgetting the
 // oldest finished journals as needed to stay within the bounds; false
 // when live journals alone fill a bound, and then the stream has none.
-func (s *journalStore) admit(id, key string, d dialect, cancel context.CancelCauseFunc) (*journal, bool) {
+func (s *memoryJournals) admit(id, key string, d dialect, cancel context.CancelCauseFunc) (*journal, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	charge := s.lim.MaxStreamBytes
@@ -77,7 +81,7 @@ func (s *journalStore) admit(id, key string, d dialect, cancel context.CancelCau
 // oldestFinished is the oldest journal that no reader follows and whose
 // producer is done, of key when key is not nil; nil when there is none.
 // The caller holds mu.
-func (s *journalStore) oldestFinished(key *string) *journal {
+func (s *memoryJournals) oldestFinished(key *string) *journal {
 	for e := s.order.Front(); e != nil; e = e.Next() {
 		j := e.Value.(*journal)
 		if key != nil && j.owner != *key {
@@ -94,7 +98,7 @@ func (s *journalStore) oldestFinished(key *string) *journal {
 }
 
 // charge sets what j is charged against the bounds; the caller holds mu.
-func (s *journalStore) charge(j *journal, bytes int64) {
+func (s *memoryJournals) charge(j *journal, bytes int64) {
 	delta := bytes - j.charge
 	j.charge = bytes
 	s.bytes += delta
@@ -110,7 +114,7 @@ func (s *journalStore) charge(j *journal, bytes int64) {
 }
 
 // remove forgets j and what it is charged; the caller holds mu.
-func (s *journalStore) remove(j *journal) {
+func (s *memoryJournals) remove(j *journal) {
 	if s.m[j.id] != j {
 		return
 	}
@@ -123,22 +127,19 @@ func (s *journalStore) remove(j *journal) {
 		}
 	}
 	j.mu.Lock()
-	if j.expiry != nil {
-		j.expiry.Stop()
-		j.expiry = nil
-	}
+	j.stopTimers()
 	j.mu.Unlock()
 }
 
 // evict forgets a finished journal to make room; the caller holds mu.
-func (s *journalStore) evict(j *journal) {
+func (s *memoryJournals) evict(j *journal) {
 	s.remove(j)
 	j.cancel(errEvicted)
 }
 
 // finished charges j, whose producer is done, what it holds instead of a
 // live stream's share, and makes it the newest of the finished.
-func (s *journalStore) finished(j *journal) {
+func (s *memoryJournals) finished(j *journal) {
 	held := j.held()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -163,7 +164,7 @@ func (s *journalStore) finished(j *journal) {
 
 // evictOldest evicts the oldest finished journal (of key, if not nil);
 // false when there is none. The caller holds mu.
-func (s *journalStore) evictOldest(key *string) bool {
+func (s *memoryJournals) evictOldest(key *string) bool {
 	victim := s.oldestFinished(key)
 	if victim != nil {
 		s.evict(victim)
@@ -179,7 +180,25 @@ func owns(j *journal, key string) bool {
 
 // attach finds the journal of stream id started by key and counts a new
 // reader of it; another key's stream is as absent as a missing one.
-func (s *journalStore) attach(id, key string) (*journal, bool) {
+func (s *memoryJournals) attach(_ context.Context, id, key string, _ int64) (follower, bool) {
+	j, ok := s.attachLocal(id, key)
+	if !ok {
+		return nil, false
+	}
+	return j, true
+}
+
+// find is the journal of stream id started by key, or nil.
+func (s *memoryJournals) find(id, key string) *journal {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if j, ok := s.m[id]; ok && owns(j, key) {
+		return j
+	}
+	return nil
+}
+
+func (s *memoryJournals) attachLocal(id, key string) (*journal, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	j, ok := s.m[id]
@@ -189,43 +208,76 @@ func (s *journalStore) attach(id, key string) (*journal, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.readers++
-	if j.expiry != nil {
-		j.expiry.Stop()
-		j.expiry = nil
-	}
+	j.stopTimers()
 	return j, true
 }
 
-// detach counts a reader gone. The last one to leave cancels the upstream
-// under the Cancel policy, and starts the retention clock: when it runs
-// out, the producer is stopped and the journal forgotten.
-func (s *journalStore) detach(j *journal, policy DisconnectPolicy, retention time.Duration) {
+// detach counts a reader gone. When the last one leaves, the policy
+// applies: Cancel stops the upstream now, Grace after the grace window
+// unless a reader came back, Finish never; and the retention clock starts:
+// when it runs out, the producer is stopped and the journal forgotten.
+func (s *memoryJournals) detach(f follower) {
+	j := f.(*journal)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.readers--
 	if j.readers > 0 {
 		return
 	}
-	if !j.done && policy == Cancel {
-		j.cancel(errReaderLeft)
+	j.signal() // a mirrored journal need not wait for a reader now
+	if !j.done {
+		switch s.lim.OnDisconnect {
+		case Cancel:
+			j.cancel(errReaderLeft)
+		case Grace:
+			j.grace = time.AfterFunc(s.lim.Grace, func() { s.graceOver(j) })
+		}
 	}
-	j.expiry = time.AfterFunc(retention, func() {
-		j.cancel(errExpired)
-		s.mu.Lock()
-		s.remove(j)
-		s.mu.Unlock()
-	})
+	j.expiry = time.AfterFunc(s.lim.Retention, func() { s.expire(j) })
+}
+
+// graceOver stops a producer nobody came back to within the grace window;
+// one followed from another replica gets another window.
+func (s *memoryJournals) graceOver(j *journal) {
+	elsewhere := s.followedElsewhere != nil && s.followedElsewhere(j)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.readers > 0 || j.done || j.grace == nil {
+		return
+	}
+	if elsewhere {
+		j.grace.Reset(s.lim.Grace)
+		return
+	}
+	j.cancel(errReaderLeft)
+}
+
+// expire stops the producer and forgets j when its retention runs out,
+// unless a reader on another replica still follows it live.
+func (s *memoryJournals) expire(j *journal) {
+	elsewhere := s.followedElsewhere != nil && s.followedElsewhere(j)
+	j.mu.Lock()
+	if elsewhere && !j.done && j.expiry != nil {
+		j.expiry.Reset(s.lim.Retention)
+		j.mu.Unlock()
+		return
+	}
+	j.mu.Unlock()
+	j.cancel(errExpired)
+	s.mu.Lock()
+	s.remove(j)
+	s.mu.Unlock()
 }
 
 // drop forgets a journal whose stream never started.
-func (s *journalStore) drop(j *journal) {
+func (s *memoryJournals) drop(j *journal) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.remove(j)
 }
 
 // clear forgets every journal, after shutdown.
-func (s *journalStore) clear() {
+func (s *memoryJournals) clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, j := range s.m {
@@ -236,16 +288,30 @@ func (s *journalStore) clear() {
 
 // stop cancels a stream's producer at its client's request and forgets
 // the journal; false if there is no such stream of key.
-func (s *journalStore) stop(id, key string) bool {
+func (s *memoryJournals) stop(_ context.Context, id, key string) bool {
 	s.mu.Lock()
 	j, ok := s.m[id]
-	if ok && owns(j, key) {
+	ok = ok && owns(j, key)
+	if ok {
 		s.remove(j)
 	}
 	s.mu.Unlock()
-	if !ok || !owns(j, key) {
-		return false
+	if ok {
+		j.cancel(errStopped)
 	}
-	j.cancel(errStopped)
-	return true
+	return ok
+}
+
+// stopAny is stop for a caller whose ownership was checked elsewhere (a
+// replica that was asked to stop a stream this one runs).
+func (s *memoryJournals) stopAny(id string) {
+	s.mu.Lock()
+	j, ok := s.m[id]
+	if ok {
+		s.remove(j)
+	}
+	s.mu.Unlock()
+	if ok {
+		j.cancel(errStopped)
+	}
 }
