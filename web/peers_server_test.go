@@ -29,9 +29,10 @@ func TestChatPageAgainstServer(t *testing.T) {
 		Mount: func(mux *http.ServeMux) {
 			gw = gateway.Register(mux, gateway.Options{
 				Backend: backend,
-				// Retention long enough for a browser on a loaded machine
-				// to reconnect; Stop cancels at once with DELETE.
-				Resume: gateway.ResumeOptions{Retention: 10 * time.Second, OnDisconnect: gateway.Finish},
+				// serve's defaults: five minutes to resume, and the grace
+				// policy keeps generating while the browser reconnects;
+				// Stop cancels at once with DELETE.
+				Resume: gateway.ResumeOptions{Retention: 5 * time.Minute},
 			})
 			mux.Handle("GET /", web.Handler())
 		},

@@ -54,17 +54,17 @@ const HeaderResume = "X-Rockstream-Resume"
 type DisconnectPolicy int
 
 const (
+	// Grace, the default, keeps generating for ResumeOptions.Grace after
+	// the last reader left, then stops unless one came back: a reader who
+	// returns within the window gets the whole answer, and an abandoned
+	// stream does not run to its end.
+	Grace DisconnectPolicy = iota
 	// Cancel stops the upstream request; what was generated stays
 	// resumable.
-	Cancel DisconnectPolicy = iota
+	Cancel
 	// Finish keeps generating into the journal, so a reader that comes
 	// back gets the whole answer.
 	Finish
-	// Grace keeps generating for ResumeOptions.Grace after the last
-	// reader left, then stops unless one came back: a reader who returns
-	// within the window gets the whole answer, and an abandoned stream
-	// does not run to its end.
-	Grace
 )
 
 // DefaultGrace is how long the Grace policy keeps generating after the
@@ -102,7 +102,7 @@ type ResumeOptions struct {
 	// bound, the new stream runs without a journal: it streams as usual,
 	// with HeaderResume "unavailable", and cannot be resumed.
 	MaxJournalsPerKey int
-	// OnDisconnect is Cancel (the default), Finish or Grace.
+	// OnDisconnect is Grace (the default), Cancel or Finish.
 	OnDisconnect DisconnectPolicy
 	// Grace is how long the Grace policy keeps generating after the last
 	// reader left; zero means DefaultGrace. A reader on another replica
