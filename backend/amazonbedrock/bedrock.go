@@ -18,6 +18,7 @@ import (
 
 	"github.com/rockstream/rockstream"
 	"github.com/rockstream/rockstream/bedrock"
+	"github.com/rockstream/rockstream/dialect/family"
 )
 
 // APIRoute says which operation serves models matching Model, a
@@ -136,14 +137,20 @@ func sortRoutes(r []APIRoute) {
 }
 
 // clientForRequest keeps the operation of a request that arrived in a
-// Bedrock wire (the caller chose it); others go by clientFor.
+// Bedrock wire (the caller chose it), and sends an Anthropic Messages
+// request for a Claude model to InvokeModel, whose body it is; others go
+// by clientFor.
 func (b *Backend) clientForRequest(req *rockstream.Request) *bedrock.Client {
 	if req.Wire != nil && req.Wire.Relay != nil {
 		switch req.Wire.API {
-		case rockstream.WireInvokeStream, rockstream.WireAnthropicMessages:
+		case rockstream.WireInvokeStream:
 			return b.invoke
 		case rockstream.WireConverseStream:
 			return b.converse
+		case rockstream.WireAnthropicMessages:
+			if c, err := family.ForModel(req.Model); err == nil && c.Name() == "anthropic" {
+				return b.invoke
+			}
 		}
 	}
 	return b.clientFor(req.Model)

@@ -173,12 +173,12 @@ var pairs = []pair{
 		checks: []check{arrivesOrRefused(anthropicErr, "cache", "cache"), refused(anthropicErr, "cache_control")},
 	},
 	{
-		// Refused today although --api converse could carry the cache
-		// points: the backend sends every Messages API request to
-		// InvokeModel, for other families too.
+		// A Messages API request for another family goes by the backend's
+		// operation: ConverseStream carries its cache points.
 		name: "messages(llama)/bedrock-converse", backend: bedrockConverse,
-		call:   call{path: "/v1/messages", body: messagesToLlama},
-		checks: []check{arrivesOrRefused(anthropicErr, `"cachePoint"`, "cache_control")},
+		call: call{path: "/v1/messages", body: messagesToLlama},
+		checks: []check{status(http.StatusOK), arrived(http.MethodPost, "/model/"+llamaPath+"/converse-stream"),
+			arrivesOrRefused(anthropicErr, `"cachePoint"`, "cache_control")},
 	},
 	{
 		name: "messages/openai", backend: openaiBackend,
