@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -83,11 +84,24 @@ func (anthropicDialect) inBandItem(e *rockstream.Error) relay.Item {
 // unit relays a Messages stream chunk (Bedrock's Anthropic chunk JSON is
 // the stream's event data) as it came, named by its type.
 func (anthropicDialect) unit(dst []relay.Item, raw []byte) []relay.Item {
+	return append(dst, relay.Item{Name: chunkType(raw), Data: raw})
+}
+
+// chunkType is a Messages stream chunk's "type". Bedrock writes it first,
+// so it is read from the prefix without parsing the rest of the chunk on
+// every relayed token; any other layout is parsed whole.
+func chunkType(raw []byte) string {
+	const prefix = `{"type":"`
+	if rest, ok := bytes.CutPrefix(raw, []byte(prefix)); ok {
+		if end := bytes.IndexByte(rest, '"'); end > 0 && bytes.IndexByte(rest[:end], '\\') < 0 {
+			return string(rest[:end])
+		}
+	}
 	var head struct {
 		Type string `json:"type"`
 	}
 	_ = json.Unmarshal(raw, &head)
-	return append(dst, relay.Item{Name: head.Type, Data: raw})
+	return head.Type
 }
 
 func (anthropicDialect) keepalive(w *sse.Writer) error {
