@@ -29,11 +29,6 @@ func serveHTTPProxy() error {
 	if err != nil || up.Host == "" {
 		return fmt.Errorf("perf: proxy needs %s, a URL: %v", envUpstream, err)
 	}
-	proxy := &httputil.ReverseProxy{
-		Rewrite:       func(r *httputil.ProxyRequest) { r.SetURL(up) },
-		Transport:     newClient().Transport,
-		FlushInterval: -1,
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -41,7 +36,7 @@ func serveHTTPProxy() error {
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true)
-	srv := &http.Server{Handler: proxy, Protocols: &protocols}
+	srv := &http.Server{Handler: newHTTPProxy(up, newClient().Transport), Protocols: &protocols}
 	fmt.Printf("http://%s\n", ln.Addr())
 	go func() {
 		_, _ = io.Copy(io.Discard, os.Stdin)
@@ -51,6 +46,29 @@ func serveHTTPProxy() error {
 		return err
 	}
 	return nil
+}
+
+// newHTTPProxy is RoleHTTPProxy's handler: the standard reverse proxy to
+// up over rt, flushing every write.
+//
+// Each request runs full duplex. Without that, net/http's HTTP/1.1 server
+// closes a request body the handler has not finished with as soon as the
+// response starts, while the proxy's Transport may still be about to read
+// that body once more to check it ended: the read fails, the Transport
+// counts it a write error and closes the upstream connection under the
+// response it is relaying. A fast upstream (the unpaced runtime) answers
+// inside that window often enough to cut a stream now and then.
+func newHTTPProxy(up *url.URL, rt http.RoundTripper) http.Handler {
+	proxy := &httputil.ReverseProxy{
+		Rewrite:       func(r *httputil.ProxyRequest) { r.SetURL(up) },
+		Transport:     rt,
+		FlushInterval: -1,
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// HTTP/2 is always full duplex and answers ErrNotSupported.
+		_ = http.NewResponseController(w).EnableFullDuplex()
+		proxy.ServeHTTP(w, r)
+	})
 }
 
 // RoleEcho writes back every byte it reads, for BenchmarkWakeRoundTrip.
