@@ -65,3 +65,57 @@ func TestStreamLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestResumeReadersCountAgainstStreamLimits: each reader resuming a stream
+// holds a connection and a relay as a stream does, so it counts against
+// the same bounds; past them it is refused with 429 in its dialect, and
+// its slot frees when it leaves.
+func TestResumeReadersCountAgainstStreamLimits(t *testing.T) {
+	fb := newFake(story("held")...)
+	fb.holdAt, fb.hold = 3, make(chan struct{})
+	srv, _ := newServer(t, Options{Backend: fb, APIKeys: []string{"sk-1"},
+		Streams: &relay.Tracker{Max: 10, MaxPerKey: 2}, Resume: ResumeOptions{Retention: time.Hour}})
+	defer close(fb.hold)
+
+	res := post(t, srv.URL+"/v1/messages", messagesBody, "x-api-key", "sk-1")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d %s", res.StatusCode, bodyOf(t, res))
+	}
+	id := res.Header.Get(HeaderStreamID)
+	if _, err := sse.NewReader(res.Body).Next(); err != nil {
+		t.Fatal(err)
+	}
+	streamURL := srv.URL + "/v1/streams/" + id
+	first := do(t, http.MethodGet, streamURL, "x-api-key", "sk-1")
+	if first.StatusCode != http.StatusOK {
+		t.Fatalf("first resume: status %d %s", first.StatusCode, bodyOf(t, first))
+	}
+	if _, err := sse.NewReader(first.Body).Next(); err != nil {
+		t.Fatal(err)
+	}
+	second := do(t, http.MethodGet, streamURL, "x-api-key", "sk-1")
+	if second.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a resume past this key's bound of 2 open streams: status %d, want 429", second.StatusCode)
+	}
+	var e struct{ Error struct{ Type, Message string } }
+	if err := json.Unmarshal(bodyOf(t, second), &e); err != nil {
+		t.Fatal(err)
+	}
+	if second.Header.Get("Retry-After") == "" || e.Error.Type != "rate_limit_error" || !strings.Contains(e.Error.Message, "this key's limit of 2") {
+		t.Errorf("Retry-After %q, error %+v", second.Header.Get("Retry-After"), e)
+	}
+
+	first.Body.Close() // the reader leaves; its slot frees
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		again := do(t, http.MethodGet, streamURL, "x-api-key", "sk-1")
+		if again.StatusCode == http.StatusOK {
+			break
+		}
+		again.Body.Close()
+		if time.Now().After(deadline) {
+			t.Fatalf("a resume after the other reader left: status %d", again.StatusCode)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -94,7 +94,17 @@ func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 		writeError(w, d, perr)
 		return
 	}
-	j, ok := g.journals.attach(r.Context(), r.PathValue("id"), g.verifiedKey(r), after)
+	// A reader holds a connection and a relay as a stream does, so it
+	// counts against the same bounds, and shutdown ends it.
+	ctx, cancel := context.WithCancelCause(r.Context())
+	defer cancel(nil)
+	untrack, refused := g.streams.Admit(g.verifiedKey(r), cancel)
+	if refused != nil {
+		writeError(w, d, refused)
+		return
+	}
+	defer untrack()
+	j, ok := g.journals.attach(ctx, r.PathValue("id"), g.verifiedKey(r), after)
 	if !ok {
 		writeError(w, d, &rockstream.Error{Class: rockstream.ClassNotFound, StatusCode: http.StatusNotFound,
 			Message: "No stream " + r.PathValue("id") + " to resume: it never existed or its resume window has passed.",
@@ -102,7 +112,7 @@ func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 		return
 	}
 	// No reader was sent an event the producer has not made yet.
-	newest, err := j.newestID(r.Context())
+	newest, err := j.newestID(ctx)
 	if err != nil {
 		g.journals.detach(j)
 		writeError(w, d, rockstream.AsError(err))
@@ -115,7 +125,7 @@ func (g *Gateway) resume(w http.ResponseWriter, r *http.Request, d dialect) {
 		writeError(w, d, e)
 		return
 	}
-	g.follow(w, r.Context(), j, after)
+	g.follow(w, ctx, j, after)
 }
 
 // stop serves DELETE /v1/streams/{id}: the client's Stop. Under the Finish

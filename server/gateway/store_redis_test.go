@@ -250,3 +250,59 @@ func TestRedisLossKeepsLiveStreams(t *testing.T) {
 		t.Errorf("a new stream on B after Redis came back: %q", text)
 	}
 }
+
+// TestRedisReaderToldOfItsReplicasShutdown: a reader following on replica
+// B a stream that A produces is one of B's open streams: when B shuts
+// down, the reader is told so at once in its dialect (retryable, so it can
+// resume elsewhere), and A's stream goes on.
+func TestRedisReaderToldOfItsReplicasShutdown(t *testing.T) {
+	fa := newFake(story("one", " two", " three")...)
+	fa.holdAt, fa.hold = 3, make(chan struct{})
+	defer close(fa.hold)
+	rs := newReplicas(t, []*fakeBackend{fa, newFake()}, ResumeOptions{Retention: time.Hour, OnDisconnect: Grace, Grace: time.Hour})
+	id, _, last := leaveAfter(t, rs.urls[0], 1, keyA...)
+
+	res := do(t, http.MethodGet, rs.urls[1]+"/v1/streams/"+id, "Last-Event-ID", last, keyA[0], keyA[1])
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("follow on B: status %d %s", res.StatusCode, bodyOf(t, res))
+	}
+	rd := sse.NewReader(res.Body)
+	if _, err := rd.Next(); err != nil { // B is relaying A's stream
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := rs.gws[1].Shutdown(ctx); err != nil {
+		t.Fatalf("B's shutdown: %v", err)
+	}
+	told := make(chan sse.Message, 1)
+	go func() {
+		defer close(told)
+		for {
+			m, err := rd.Next()
+			if err != nil {
+				return
+			}
+			if m.Name == "error" || strings.Contains(string(m.Data), `"error"`) {
+				told <- m
+				return
+			}
+		}
+	}()
+	var end sse.Message
+	select {
+	case m, ok := <-told:
+		if !ok {
+			t.Fatal("after B's shutdown the stream ended without a terminal error event")
+		}
+		end = m
+	case <-time.After(10 * time.Second):
+		t.Fatal("B shut down, and its reader was not told within 10s")
+	}
+	if !strings.Contains(string(end.Data), "shutting down") {
+		t.Errorf("B's reader was told %s", end.Data)
+	}
+	if n := rs.gws[0].streams.Open(); n != 1 {
+		t.Errorf("A has %d open streams after B's shutdown, want its producer still running", n)
+	}
+}
