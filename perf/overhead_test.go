@@ -176,12 +176,6 @@ func front(b *testing.B, rig *Rig, via string) *Process {
 }
 
 func relayCPU(b *testing.B, via string, tokens int) {
-	if via == RoleHTTPProxy && os.Getenv(EnvHTTP) == "1.1" {
-		// Its HTTP/1.1 transport to the runtime meets the same client-side
-		// connection race as the AWS SDK's (bedrock-wire §8.1) and loses
-		// streams under this load, which fails the fidelity check.
-		b.Skip("the reverse proxy loses streams over HTTP/1.1 at this load")
-	}
 	rig := pacedRig(b, "ttft=0s,tps=0")
 	p := front(b, rig, via)
 	driver, err := NewInvoker(rig.Target(p.URL, tokens))
