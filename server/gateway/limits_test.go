@@ -97,7 +97,9 @@ func TestResumeReadersCountAgainstStreamLimits(t *testing.T) {
 	if second.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("a resume past this key's bound of 2 open streams: status %d, want 429", second.StatusCode)
 	}
-	var e struct{ Error struct{ Type, Message string } }
+	var e struct {
+		Error struct{ Type, Message string }
+	}
 	if err := json.Unmarshal(bodyOf(t, second), &e); err != nil {
 		t.Fatal(err)
 	}
