@@ -100,7 +100,7 @@ func runChat(ctx context.Context, c *cli, args []string) int {
 
 	s := &chatSession{c: c, rf: &rf, fs: fs, stats: stats, conn: conn, conv: conv, state: state}
 	if f, ok := c.stdin.(*os.File); ok && c.stdinTTY {
-		ti, err := newTerminalInput(f, c.stdout, c.stderr, state)
+		ti, err := newTerminalInput(ctx, f, c.stdout, c.stderr, state)
 		if err != nil {
 			return c.fail("chat", err)
 		}

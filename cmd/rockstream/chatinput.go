@@ -33,12 +33,14 @@ type lineInput interface {
 // the state directory across runs) and bracketed paste, which turns a
 // pasted block of lines into one message.
 type terminalInput struct {
+	ctx   context.Context // its end (SIGTERM) ends a wait at the prompt
 	rl    *readline.Instance
+	stdin *readline.CancelableStdin
 	paste *pasteReader
 	out   io.Writer
 }
 
-func newTerminalInput(stdin *os.File, stdout, stderr io.Writer, state string) (*terminalInput, error) {
+func newTerminalInput(ctx context.Context, stdin *os.File, stdout, stderr io.Writer, state string) (*terminalInput, error) {
 	historyFile := ""
 	if state != "" {
 		if err := os.MkdirAll(state, 0o700); err == nil {
@@ -46,11 +48,15 @@ func newTerminalInput(stdin *os.File, stdout, stderr io.Writer, state string) (*
 		}
 	}
 	paste := &pasteReader{r: stdin, terminal: true}
+	// Cancelable, so closing the editor ends a read blocked on the
+	// terminal instead of waiting for the next key. The editor wraps
+	// it in a reader whose Close does not reach it; shut closes it.
+	cancelable := readline.NewCancelableStdin(paste)
 	rl, err := readline.NewEx(&readline.Config{
 		HistoryFile:            historyFile,
 		DisableAutoSaveHistory: true,
 		HistoryLimit:           1000,
-		Stdin:                  io.NopCloser(paste),
+		Stdin:                  cancelable,
 		Stdout:                 stderr, // the prompt and the echo are not the model's text
 		Stderr:                 stderr,
 		FuncIsTerminal:         func() bool { return true },
@@ -61,12 +67,18 @@ func newTerminalInput(stdin *os.File, stdout, stderr io.Writer, state string) (*
 	}
 	// Ask the terminal to mark pastes.
 	io.WriteString(stderr, "\x1b[?2004h")
-	return &terminalInput{rl: rl, paste: paste, out: stderr}, nil
+	return &terminalInput{ctx: ctx, rl: rl, stdin: cancelable, paste: paste, out: stderr}, nil
 }
 
 func (t *terminalInput) readLine(prompt string) (string, error) {
 	t.rl.SetPrompt(prompt)
+	// Closing the editor interrupts the read and gives the terminal its
+	// line mode back; the process is ending, so the editor is not reused.
+	stop := context.AfterFunc(t.ctx, t.shut)
 	line, err := t.rl.Readline()
+	if !stop() {
+		return "", t.ctx.Err()
+	}
 	switch {
 	case errors.Is(err, readline.ErrInterrupt):
 		if line != "" {
@@ -83,12 +95,18 @@ func (t *terminalInput) remember(message string) {
 	_ = t.rl.SaveHistory(strings.ReplaceAll(message, "\n", newlineMark))
 }
 
-// close turns bracketed paste off. It does not close the line editor:
-// that waits for its reader, blocked on the terminal until a key is
-// pressed, and the history is already written (each entry as it is
-// added); chat returns and the process ends.
+// close turns bracketed paste off and closes the line editor, which gives
+// the terminal back its line mode. The history is already written, each
+// entry as it was added.
 func (t *terminalInput) close() {
 	io.WriteString(t.out, "\x1b[?2004l")
+	t.shut()
+}
+
+// shut ends the editor's read of the terminal, then the editor.
+func (t *terminalInput) shut() {
+	_ = t.stdin.Close()
+	_ = t.rl.Close()
 }
 
 // pasteReader strips the terminal's bracketed-paste markers and, inside a
