@@ -19,9 +19,10 @@ func TestOverheadSubtractsDirectFromGateway(t *testing.T) {
 	if len(r.Rounds) != 3 {
 		t.Fatalf("rounds = %d", len(r.Rounds))
 	}
-	// Sleeping never takes less than asked: the gateway side's first
-	// token is at least 20ms later in every round.
-	if r.AddedTTFTP50 < float64(19*time.Millisecond) {
+	// Sleeping never takes less than asked, so the gateway side's first
+	// token is at least 20ms after its start; the direct side's can be
+	// late by a scheduler's pause on a busy machine, hence the margin.
+	if r.AddedTTFTP50 < float64(10*time.Millisecond) {
 		t.Errorf("added TTFT p50 = %v", time.Duration(r.AddedTTFTP50))
 	}
 	if f := r.Fidelity; f == nil || f.Checked != 6 || f.Exact != 6 {
