@@ -114,10 +114,7 @@ func (e *encoder) Encode(dst [][]byte, ev rockstream.Event) ([][]byte, error) {
 		}
 		return e.chunk(dst, c)
 	case rockstream.MessageStop, rockstream.Metadata:
-		e.fin.Hold(ev)
-		if stop, m, ok := e.fin.Ready(); ok {
-			return e.final(dst, stop, m)
-		}
+		return e.fin.Encode(dst, ev, e.final)
 	default:
 		return dst, prompt.NotCarried(name, ev)
 	}
@@ -125,10 +122,7 @@ func (e *encoder) Encode(dst [][]byte, ev rockstream.Event) ([][]byte, error) {
 }
 
 func (e *encoder) Flush(dst [][]byte) ([][]byte, error) {
-	if stop, m, ok := e.fin.Flush(); ok {
-		return e.final(dst, stop, m)
-	}
-	return dst, nil
+	return e.fin.End(dst, e.final)
 }
 
 func (e *encoder) final(dst [][]byte, stop rockstream.MessageStop, m *dialect.InvocationMetrics) ([][]byte, error) {

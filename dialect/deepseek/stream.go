@@ -84,10 +84,7 @@ func (e *textEncoder) Encode(dst [][]byte, ev rockstream.Event) ([][]byte, error
 			return e.chunk(dst, thinkClose, nil, nil)
 		}
 	case rockstream.MessageStop, rockstream.Metadata:
-		e.fin.Hold(ev)
-		if stop, m, ok := e.fin.Ready(); ok {
-			return e.final(dst, stop, m)
-		}
+		return e.fin.Encode(dst, ev, e.final)
 	default:
 		return dst, prompt.NotCarried(name, ev)
 	}
@@ -95,10 +92,7 @@ func (e *textEncoder) Encode(dst [][]byte, ev rockstream.Event) ([][]byte, error
 }
 
 func (e *textEncoder) Flush(dst [][]byte) ([][]byte, error) {
-	if stop, m, ok := e.fin.Flush(); ok {
-		return e.final(dst, stop, m)
-	}
-	return dst, nil
+	return e.fin.End(dst, e.final)
 }
 
 func (e *textEncoder) final(dst [][]byte, stop rockstream.MessageStop, m *dialect.InvocationMetrics) ([][]byte, error) {

@@ -246,10 +246,7 @@ func (e *encoder) Encode(dst [][]byte, ev rockstream.Event) ([][]byte, error) {
 			return e.content(dst, closeTag)
 		}
 	case rockstream.MessageStop, rockstream.Metadata:
-		e.fin.Hold(ev)
-		if stop, m, ok := e.fin.Ready(); ok {
-			return e.final(dst, stop, m)
-		}
+		return e.fin.Encode(dst, ev, e.final)
 	default:
 		return dst, prompt.NotCarried(e.spec.Family, ev)
 	}
@@ -257,10 +254,7 @@ func (e *encoder) Encode(dst [][]byte, ev rockstream.Event) ([][]byte, error) {
 }
 
 func (e *encoder) Flush(dst [][]byte) ([][]byte, error) {
-	if stop, m, ok := e.fin.Flush(); ok {
-		return e.final(dst, stop, m)
-	}
-	return dst, nil
+	return e.fin.End(dst, e.final)
 }
 
 func (e *encoder) content(dst [][]byte, s string) ([][]byte, error) {

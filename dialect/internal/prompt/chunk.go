@@ -63,6 +63,28 @@ func (f *Finish) Flush() (rockstream.MessageStop, *dialect.InvocationMetrics, bo
 	return f.stop, f.meta, true
 }
 
+// Final encodes a stream's last chunk from its stop and metrics.
+type Final func(dst [][]byte, stop rockstream.MessageStop, m *dialect.InvocationMetrics) ([][]byte, error)
+
+// Encode holds ev, a MessageStop or Metadata, and appends the final chunk
+// once both have come: an encoder's case for those two events.
+func (f *Finish) Encode(dst [][]byte, ev rockstream.Event, final Final) ([][]byte, error) {
+	f.Hold(ev)
+	if stop, m, ok := f.Ready(); ok {
+		return final(dst, stop, m)
+	}
+	return dst, nil
+}
+
+// End appends the final chunk of a stream that ended without Metadata,
+// if its stop is still held: an encoder's Flush.
+func (f *Finish) End(dst [][]byte, final Final) ([][]byte, error) {
+	if stop, m, ok := f.Flush(); ok {
+		return final(dst, stop, m)
+	}
+	return dst, nil
+}
+
 // Sent reports whether the final chunk has gone out.
 func (f *Finish) Sent() bool { return f.sent }
 
