@@ -18,6 +18,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/rockstream/rockstream/backend/builtin"
+	"github.com/rockstream/rockstream/bedrock"
 	"github.com/rockstream/rockstream/catalog"
 	"github.com/rockstream/rockstream/server/runtime"
 )
@@ -39,12 +40,21 @@ func sdkRuntime(t *testing.T, cat *catalog.Catalog) (*bedrockruntime.Client, *by
 		Catalog: cat,
 		Logger:  slog.New(slog.NewTextHandler(&log, nil)),
 	})
-	ts := httptest.NewServer(mux)
+	// Cleartext HTTP/2 both ways: over HTTP/1.1 the Go SDK's event-stream
+	// reads race with its own request writer (server.GoSDKSettle), and this
+	// bare mux does not hold its answers back as serve does.
+	ts := httptest.NewUnstartedServer(mux)
+	ts.Config.Protocols = new(http.Protocols)
+	ts.Config.Protocols.SetUnencryptedHTTP2(true)
+	ts.Start()
 	t.Cleanup(ts.Close)
+	hc := bedrock.NewH2CClient()
+	t.Cleanup(hc.CloseIdleConnections)
 	client := bedrockruntime.New(bedrockruntime.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(ts.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+		HTTPClient:   hc,
 	})
 	return client, &log
 }
