@@ -8,11 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
 	"github.com/rockstream/rockstream"
+	"github.com/rockstream/rockstream/internal/redistest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -89,10 +89,10 @@ func TestRefusalIsThrottlingWithRetryAfter(t *testing.T) {
 
 func TestReplicasShareOneRedis(t *testing.T) {
 	t.Parallel()
-	mr := miniredis.RunT(t)
+	rd := redistest.Start(t)
 	policy := Policy{Default: Limits{TokensPerMinute: 20}}
 	replica := func() rockstream.Backend {
-		c := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+		c := redis.NewClient(&redis.Options{Addr: rd.Addr()})
 		t.Cleanup(func() { _ = c.Close() })
 		return Wrap(answer{in: 10, out: 10}, New(Options{Policy: policy, Store: NewRedis(c, ""), Now: func() time.Time { return base }}))
 	}
@@ -124,13 +124,13 @@ func TestStreamSlotHeldUntilTheStreamEnds(t *testing.T) {
 
 func TestRedisDownFailsOpen(t *testing.T) {
 	t.Parallel()
-	mr := miniredis.RunT(t)
-	c := redis.NewClient(&redis.Options{Addr: mr.Addr(), MaxRetries: -1})
+	rd := redistest.Start(t)
+	c := redis.NewClient(&redis.Options{Addr: rd.Addr(), MaxRetries: -1})
 	t.Cleanup(func() { _ = c.Close() })
 	var failed []string
 	l := New(Options{Policy: Policy{Default: Limits{RequestsPerMinute: 1, ConcurrentStreams: 1, TokensPerMinute: 1}},
 		Store: NewRedis(c, ""), OnStoreError: func(op string) { failed = append(failed, op) }})
-	mr.Close()
+	rd.Kill()
 	for range 3 {
 		if err := drain(Wrap(answer{in: 1, out: 1}, l), "k"); err != nil {
 			t.Fatalf("with Redis down: %v, want the request let through", err)

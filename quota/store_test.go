@@ -5,8 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/rockstream/rockstream/internal/redistest"
 )
 
 // stores are the Store implementations every store test runs against.
@@ -15,8 +16,7 @@ func stores(t *testing.T) map[string]func() Store {
 	return map[string]func() Store{
 		"memory": func() Store { return NewMemory() },
 		"redis": func() Store {
-			mr := miniredis.RunT(t)
-			c := redis.NewClient(&redis.Options{Addr: mr.Addr()})
+			c := redis.NewClient(&redis.Options{Addr: redistest.Start(t).Addr()})
 			t.Cleanup(func() { _ = c.Close() })
 			return NewRedis(c, "")
 		},
