@@ -41,7 +41,10 @@ func TestQuotaRefusalInCallersDialect(t *testing.T) {
 	for _, c := range calls {
 		t.Run(c.name+" "+c.wantType, func(t *testing.T) {
 			t.Parallel()
-			limiter := quota.New(quota.Options{Policy: quota.Policy{Keys: map[string]quota.Limits{"k": c.limits}}})
+			// A fixed clock: the two requests must fall in one minute's window.
+			at := time.Date(2026, 3, 1, 12, 0, 10, 0, time.UTC)
+			limiter := quota.New(quota.Options{Policy: quota.Policy{Keys: map[string]quota.Limits{"k": c.limits}},
+				Now: func() time.Time { return at }})
 			be := quota.Wrap(builtin.New(builtin.Options{Pace: &builtin.Pace{}}), limiter)
 			s, err := server.New(server.Options{Backend: be,
 				Auth: auth.Config{Mode: auth.ModeStrict, APIKeys: []string{"k"}},

@@ -79,6 +79,7 @@ quotas:
 		body, _ := io.ReadAll(res.Body)
 		return res.StatusCode, res.Header.Get("Retry-After"), string(body)
 	}
+	awayFromMinuteEdge(t)
 	if status, _, body := chat(); status != http.StatusOK || !strings.Contains(body, "Configured answer.") {
 		t.Fatalf("first request: %d %s", status, body)
 	}

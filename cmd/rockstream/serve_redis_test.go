@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rockstream/rockstream/internal/redistest"
 	"github.com/rockstream/rockstream/internal/sse"
@@ -177,5 +178,81 @@ func TestServeDefaultsResumeWithinGrace(t *testing.T) {
 	rest, done := resumeStream(t, url, s.res.Header.Get("X-Rockstream-Stream-Id"), s.rd.LastEventID()).read(t, -1)
 	if first+rest != want || !done {
 		t.Errorf("dropped after %q, came back for %q (done %v); want %q", first, rest, done, want)
+	}
+}
+
+// awayFromMinuteEdge waits, when the clock is in the last seconds of a
+// minute, for the next one to begin: requests-per-minute windows are
+// wall-clock minutes, and a test whose requests straddled two would see
+// its count start again.
+func awayFromMinuteEdge(t *testing.T) {
+	t.Helper()
+	now := time.Now()
+	if now.Second() < 45 {
+		return
+	}
+	time.Sleep(now.Truncate(time.Minute).Add(time.Minute + time.Second).Sub(now))
+}
+
+// TestServeReplicasShareQuotas runs two serve processes with one
+// configuration file over one real Redis: a key over its requests per
+// minute on A is refused on B, in the caller's dialect with Retry-After,
+// while another key goes on; and a key's one concurrent stream, held
+// open on A, keeps B from starting a second until it ends.
+func TestServeReplicasShareQuotas(t *testing.T) {
+	t.Parallel()
+	rd := redistest.Start(t)
+	cfg := writeFile(t, "rockstream.yaml", `
+gateway:
+  api_keys: [team-key, other-key, stream-key]
+quotas:
+  keys:
+    team-key:
+      requests_per_minute: 2
+    stream-key:
+      concurrent_streams: 1
+`)
+	a, _ := serve(t, nil, "--config", cfg, "--redis", rd.URL())
+	b, _ := serve(t, nil, "--config", cfg, "--redis", rd.URL())
+	chat := func(url, key, pace string) *http.Request {
+		req := chatRequest(t, url, pace)
+		req.Header.Set("Authorization", "Bearer "+key)
+		return req
+	}
+	refused := func(req *http.Request) string {
+		t.Helper()
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" ||
+			!strings.Contains(string(body), `"rate_limit_error"`) {
+			return res.Status + " Retry-After " + res.Header.Get("Retry-After") + " " + string(body)
+		}
+		return ""
+	}
+
+	awayFromMinuteEdge(t)
+	startStream(t, chat(a, "team-key", "ttft=0s,tps=0")).read(t, -1)
+	startStream(t, chat(b, "team-key", "ttft=0s,tps=0")).read(t, -1)
+	for _, url := range []string{a, b} {
+		if got := refused(chat(url, "team-key", "ttft=0s,tps=0")); got != "" {
+			t.Errorf("team-key's third request this minute: %s; want 429 rate_limit_error with Retry-After", got)
+		}
+	}
+	if text, done := startStream(t, chat(b, "other-key", "ttft=0s,tps=0")).read(t, -1); text == "" || !done {
+		t.Errorf("other-key was held by team-key's quota: %q, done %v", text, done)
+	}
+
+	held := startStream(t, chat(a, "stream-key", "ttft=0s,tps=20"))
+	held.read(t, 1)
+	if got := refused(chat(b, "stream-key", "ttft=0s,tps=0")); got != "" {
+		t.Errorf("stream-key's second concurrent stream, on B: %s; want 429", got)
+	}
+	held.read(t, -1) // A's stream ends and gives its slot back
+	if text, done := startStream(t, chat(b, "stream-key", "ttft=0s,tps=0")).read(t, -1); text == "" || !done {
+		t.Errorf("stream-key on B after A's stream ended: %q, done %v", text, done)
 	}
 }
