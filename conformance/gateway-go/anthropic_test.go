@@ -69,7 +69,7 @@ func TestAnthropicErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault, func(t *testing.T) {
-			c := anthropicClient(option.WithHeader(builtin.HeaderFault, tt.fault))
+			c := anthropicClient(option.WithBaseURL(statusURL+"/"), option.WithHeader(builtin.HeaderFault, tt.fault))
 			stream := c.Messages.NewStreaming(t.Context(), messageParams())
 			for stream.Next() {
 			}

@@ -92,7 +92,7 @@ func TestOpenAIErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault, func(t *testing.T) {
-			c := openaiClient(option.WithHeader(builtin.HeaderFault, tt.fault))
+			c := openaiClient(option.WithBaseURL(statusURL+"/v1/"), option.WithHeader(builtin.HeaderFault, tt.fault))
 			stream := c.Chat.Completions.NewStreaming(t.Context(), chatParams())
 			for stream.Next() {
 			}

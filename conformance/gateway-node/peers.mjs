@@ -5,14 +5,17 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 
 const baseURL = process.env.ROCKSTREAM_URL;
+// Errors that come as a status before the first event are asked of a
+// gateway with the default keepalive: one sent first would commit a 200.
+const statusURL = process.env.ROCKSTREAM_STATUS_URL;
 const apiKey = process.env.ROCKSTREAM_API_KEY;
 const model = process.env.ROCKSTREAM_MODEL;
 const prompt = process.env.ROCKSTREAM_PROMPT;
 
-const openai = (headers = {}) =>
-  new OpenAI({ baseURL: `${baseURL}/v1`, apiKey, maxRetries: 0, defaultHeaders: headers });
-const anthropic = (headers = {}) =>
-  new Anthropic({ baseURL, apiKey, maxRetries: 0, defaultHeaders: headers });
+const openai = (headers = {}, url = baseURL) =>
+  new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, defaultHeaders: headers });
+const anthropic = (headers = {}, url = baseURL) =>
+  new Anthropic({ baseURL: url, apiKey, maxRetries: 0, defaultHeaders: headers });
 
 const chat = { model, max_tokens: 200, messages: [{ role: 'user', content: prompt }] };
 const silence = { 'X-Rockstream-Fault': 'silence=50ms,after=4' };
@@ -46,7 +49,7 @@ async function openaiMidStreamError() {
 
 async function openaiStatus(fault) {
   try {
-    await openai({ 'X-Rockstream-Fault': fault }).chat.completions.create({ ...chat, stream: true });
+    await openai({ 'X-Rockstream-Fault': fault }, statusURL).chat.completions.create({ ...chat, stream: true });
   } catch (err) {
     return { status: err.status ?? 0 };
   }
@@ -79,7 +82,7 @@ async function anthropicMidStreamError() {
 
 async function anthropicStatus(fault) {
   try {
-    await anthropic({ 'X-Rockstream-Fault': fault }).messages.create({ ...chat, stream: true });
+    await anthropic({ 'X-Rockstream-Fault': fault }, statusURL).messages.create({ ...chat, stream: true });
   } catch (err) {
     return { status: err.status ?? 0 };
   }

@@ -34,11 +34,15 @@ func TestNodePeers(t *testing.T) {
 	const model = "anthropic.claude-3-haiku-20240307-v1:0"
 	const prompt = "Tell me a short story about a lighthouse."
 	be := builtin.New(builtin.Options{Pace: &builtin.Pace{}})
+	// Keepalives every 5 ms meet the SDKs in every silence; the errors that
+	// come as a status ask a server with the default keepalive, since one
+	// sent before them would commit a 200.
 	srv, _ := newServer(t, Options{Backend: be, APIKeys: []string{"sk-node"}, Keepalive: 5e6})
+	statusSrv, _ := newServer(t, Options{Backend: be, APIKeys: []string{"sk-node"}})
 
 	cmd := exec.CommandContext(t.Context(), node, "peers.mjs")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ROCKSTREAM_URL="+srv.URL, "ROCKSTREAM_API_KEY=sk-node",
+	cmd.Env = append(os.Environ(), "ROCKSTREAM_URL="+srv.URL, "ROCKSTREAM_STATUS_URL="+statusSrv.URL, "ROCKSTREAM_API_KEY=sk-node",
 		"ROCKSTREAM_MODEL="+model, "ROCKSTREAM_PROMPT="+prompt)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
