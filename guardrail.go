@@ -1,6 +1,9 @@
 package rockstream
 
-import "context"
+import (
+	"context"
+	"net/http"
+)
 
 // GuardrailTrace is what a guardrail did to one invocation. A backend
 // that applies guardrails reports it on the stream's Metadata event, so
@@ -95,4 +98,21 @@ type GuardrailResult struct {
 // a *Error with Code ResourceNotFoundException.
 type GuardrailApplier interface {
 	ApplyGuardrail(ctx context.Context, check GuardrailCheck) (*GuardrailResult, error)
+}
+
+// GuardrailRelayer is a backend whose upstream applies its own guardrails
+// (Amazon Bedrock). The local runtime passes ApplyGuardrail on to it
+// unchanged, body and answer, rather than answer for guardrails it does
+// not know.
+type GuardrailRelayer interface {
+	RelayApplyGuardrail(ctx context.Context, identifier, version string, body []byte) (*WireReply, error)
+}
+
+// WireReply is an upstream's whole answer to a relayed call, as it came:
+// its status, the headers that carry meaning (Content-Type, the request
+// ID, the error type) and its body.
+type WireReply struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
 }

@@ -66,6 +66,10 @@ type Options struct {
 	// Guardrails serves ApplyGuardrail; nil means the Backend's own, if
 	// it has any.
 	Guardrails rockstream.GuardrailApplier
+	// GuardrailRelay, when there are no Guardrails, passes ApplyGuardrail
+	// on unchanged to the upstream whose guardrails they are; nil means
+	// the Backend, if it can.
+	GuardrailRelay rockstream.GuardrailRelayer
 	// AsyncDir is where async-invoke jobs write their output, standing in
 	// for S3; empty turns StartAsyncInvoke off.
 	AsyncDir string
@@ -112,7 +116,7 @@ func New(o Options) (*Server, error) {
 		Auth: func(h http.Handler) http.Handler {
 			return verifier.Middleware(withQuotaKey(withOverrides(override.Trust{Keys: o.TestHeaderKeys}, h)))
 		},
-		Tracker: streams, Guardrails: o.Guardrails, AsyncDir: o.AsyncDir, JournalKeys: o.TestHeaderKeys,
+		Tracker: streams, Guardrails: o.Guardrails, GuardrailRelay: o.GuardrailRelay, AsyncDir: o.AsyncDir, JournalKeys: o.TestHeaderKeys,
 	})
 	mux.HandleFunc("GET /healthz", healthz)
 	if o.Mount != nil {

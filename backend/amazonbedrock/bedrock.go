@@ -209,6 +209,14 @@ func (b *Backend) CountTokens(ctx context.Context, req *rockstream.Request) (int
 	return b.clientFor(req.Model).CountTokens(ctx, req)
 }
 
+var _ rockstream.GuardrailRelayer = (*Backend)(nil)
+
+// RelayApplyGuardrail passes an ApplyGuardrail call on to Bedrock, whose
+// guardrails these are, unchanged both ways.
+func (b *Backend) RelayApplyGuardrail(ctx context.Context, identifier, version string, body []byte) (*rockstream.WireReply, error) {
+	return b.invoke.RelayApplyGuardrail(ctx, identifier, version, body)
+}
+
 // streamAs streams req under another model ID, reporting it as Resolved.
 func (b *Backend) streamAs(ctx context.Context, c *bedrock.Client, req *rockstream.Request, model string, yield func(rockstream.Event, error) bool) {
 	r := *req

@@ -55,7 +55,8 @@ Backends (--backend):
 --record DIR writes every stream, whatever the backend, to DIR for replay,
 secrets removed; requests refused before their stream are not recorded, and
 the directory holds at most --record-max-files files and --record-max-bytes.
-The builtin model's --rules file may define guardrails, which it applies to
+With --backend bedrock, ApplyGuardrail goes on to Bedrock unchanged. The
+builtin model's --rules file may define guardrails, which it applies to
 model calls (guardrailConfig, the X-Amzn-Bedrock-Guardrail* headers) and to
 ApplyGuardrail:
   {"guardrails":[{"id":"gr-1","versions":["DRAFT","1"],"words":["frobnicate"],
@@ -253,6 +254,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	region := resolveRegion(bf.region, c.getenv, inspectAWS(ctx, c.getenv, bf.profile))
 	hosts := splitList(allowHosts)
 	guardrails, _ := backend.(rockstream.GuardrailApplier)
+	guardRelay, _ := backend.(rockstream.GuardrailRelayer)
 	if *asyncDir != "" {
 		if err := os.MkdirAll(*asyncDir, 0o755); err != nil {
 			return c.fail("serve", err)
@@ -261,6 +263,7 @@ func runServe(ctx context.Context, c *cli, args []string) int {
 	srv, err := server.New(server.Options{
 		Backend:        instrumented,
 		Guardrails:     guardrails,
+		GuardrailRelay: guardRelay,
 		AsyncDir:       *asyncDir,
 		Auth:           authCfg,
 		TestHeaderKeys: trusted,

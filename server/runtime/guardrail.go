@@ -36,8 +36,13 @@ type guardrailOutput struct {
 	Text string `json:"text"`
 }
 
-// applyGuardrail serves ApplyGuardrail with the backend's guardrails.
+// applyGuardrail serves ApplyGuardrail with the backend's guardrails, or
+// passes it on to the upstream that has them.
 func (h *handler) applyGuardrail(w http.ResponseWriter, r *http.Request) {
+	if h.guardrails == nil && h.relayGuards != nil {
+		h.relayApplyGuardrail(w, r)
+		return
+	}
 	check, err := h.decodeApplyGuardrail(w, r)
 	if err != nil {
 		wire.WriteError(w, err)
@@ -110,4 +115,27 @@ func (h *handler) decodeApplyGuardrail(w http.ResponseWriter, r *http.Request) (
 		}
 	}
 	return check, nil
+}
+
+// relayApplyGuardrail passes the caller's ApplyGuardrail body on to the
+// upstream and its answer back, as they came: the upstream validates the
+// body and says what its guardrails did, in fields this runtime need not
+// know.
+func (h *handler) relayApplyGuardrail(w http.ResponseWriter, r *http.Request) {
+	raw, err := h.readBody(w, r)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	reply, err := h.relayGuards.RelayApplyGuardrail(r.Context(),
+		r.PathValue("guardrailIdentifier"), r.PathValue("guardrailVersion"), raw)
+	if err != nil {
+		wire.WriteError(w, rockstream.AsError(err))
+		return
+	}
+	for k, v := range reply.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(reply.StatusCode)
+	_, _ = w.Write(reply.Body)
 }

@@ -59,6 +59,10 @@ type Options struct {
 	// it is a rockstream.GuardrailApplier, else every guardrail is
 	// unknown.
 	Guardrails rockstream.GuardrailApplier
+	// GuardrailRelay, when Guardrails is nil, passes ApplyGuardrail on
+	// unchanged to the upstream whose guardrails they are; nil means the
+	// Backend when it is a rockstream.GuardrailRelayer.
+	GuardrailRelay rockstream.GuardrailRelayer
 	// AsyncDir is the directory standing in for S3 where async-invoke
 	// jobs write their output (s3://bucket/prefix is bucket/prefix under
 	// it); empty turns StartAsyncInvoke off.
@@ -89,6 +93,7 @@ type handler struct {
 	codec        func(string, []byte) (dialect.Codec, error)
 	tracker      *relay.Tracker
 	guardrails   rockstream.GuardrailApplier
+	relayGuards  rockstream.GuardrailRelayer
 	async        *asyncStore
 	journal      *journal
 	models       *catalog.Catalog
@@ -123,6 +128,10 @@ func Register(mux *http.ServeMux, o Options) {
 	h.guardrails = o.Guardrails
 	if h.guardrails == nil {
 		h.guardrails, _ = o.Backend.(rockstream.GuardrailApplier)
+	}
+	h.relayGuards = o.GuardrailRelay
+	if h.relayGuards == nil {
+		h.relayGuards, _ = o.Backend.(rockstream.GuardrailRelayer)
 	}
 	if o.AsyncDir != "" {
 		h.async = newAsyncStore(o.AsyncDir, o.AsyncMaxJobs)
