@@ -4,16 +4,21 @@ import (
 	"os/exec"
 	"slices"
 	"testing"
-
-	"github.com/rockstream/rockstream/server"
 )
 
-// TestPythonApplyGuardrail calls ApplyGuardrail through boto3: a denied
-// topic blocks, an address is masked, clean text passes, and an unknown
-// guardrail is boto3's ResourceNotFoundException.
+// TestPythonApplyGuardrail calls ApplyGuardrail through boto3, on the
+// runtime and through a relay (the bedrock backend passes the call on): a
+// denied topic blocks, an address is masked, clean text passes, and an
+// unknown guardrail is boto3's ResourceNotFoundException.
 func TestPythonApplyGuardrail(t *testing.T) {
 	python := requirePeer(t, "python3")
-	r := startServer(t, server.Options{Backend: guarded(t)})
+	for _, via := range peerPaths {
+		t.Run(via, func(t *testing.T) { pythonApplyGuardrail(t, python, via) })
+	}
+}
+
+func pythonApplyGuardrail(t *testing.T, python, via string) {
+	r := startPeerServer(t, via, guarded(t), "")
 	cmd := exec.Command(python, "apply_guardrail.py")
 	cmd.Dir = conformanceDir("bedrock-python")
 	cmd.Env = peerEnv(r.URL)
