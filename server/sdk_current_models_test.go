@@ -79,29 +79,10 @@ func TestSDKConverseStreamCurrentModels(t *testing.T) {
 		t.Run(tc.model, func(t *testing.T) {
 			in := converseInput(40)
 			in.ModelId = aws.String(tc.model)
-			out, err := client.ConverseStream(context.Background(), in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			stream := out.GetStream()
-			defer stream.Close()
-			var text string
-			var stop types.StopReason
+			text, stop, meta := converseAll(t, client, in)
 			var usage *types.TokenUsage
-			for ev := range stream.Events() {
-				switch e := ev.(type) {
-				case *types.ConverseStreamOutputMemberContentBlockDelta:
-					if d, ok := e.Value.Delta.(*types.ContentBlockDeltaMemberText); ok {
-						text += d.Value
-					}
-				case *types.ConverseStreamOutputMemberMessageStop:
-					stop = e.Value.StopReason
-				case *types.ConverseStreamOutputMemberMetadata:
-					usage = e.Value.Usage
-				}
-			}
-			if err := stream.Err(); err != nil {
-				t.Fatal(err)
+			if meta != nil {
+				usage = meta.Usage
 			}
 			if text == "" || stop == "" || usage == nil || aws.ToInt32(usage.InputTokens) == 0 || aws.ToInt32(usage.OutputTokens) == 0 {
 				t.Errorf("text %q stop %q usage %+v", text, stop, usage)
