@@ -42,9 +42,9 @@ var families = []entry{
 	{"meta.llama", fixed(llama.Codec{})},
 	{"mistral.", fixed(mistral.Codec{})},
 	{"cohere.command", func(base string) dialect.Codec { return cohere.Codec{Chat: cohere.IsChatModel(base)} }},
-	{"openai.gpt-oss", fixed(gptoss.Codec{})},
+	{"openai.gpt-oss", fixed(gptoss.New())},
 	{"deepseek.", func(base string) dialect.Codec { return deepseek.Codec{Chat: deepseek.IsChatModel(base)} }},
-	{"qwen.qwen3", fixed(qwen.Codec{})},
+	{"qwen.qwen3", fixed(qwen.New())},
 }
 
 // Known is the names of the families ForModel can return, for messages.

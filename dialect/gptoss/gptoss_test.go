@@ -23,7 +23,7 @@ func assistant(blocks ...rockstream.Block) rockstream.Message {
 func TestStreamDecodeGolden(t *testing.T) {
 	for _, name := range []string{"text", "tool", "length"} {
 		t.Run(name, func(t *testing.T) {
-			codectest.CheckDecode(t, Codec{}, "testdata/"+name+".chunks", "testdata/"+name+".golden")
+			codectest.CheckDecode(t, New(), "testdata/"+name+".chunks", "testdata/"+name+".golden")
 		})
 	}
 }
@@ -31,7 +31,7 @@ func TestStreamDecodeGolden(t *testing.T) {
 func TestStreamEncodeGolden(t *testing.T) {
 	for _, name := range []string{"answer", "tool"} {
 		t.Run(name, func(t *testing.T) {
-			codectest.CheckEncode(t, Codec{}, "testdata/"+name+".events", "testdata/"+name+".chunks.golden")
+			codectest.CheckEncode(t, New(), "testdata/"+name+".events", "testdata/"+name+".chunks.golden")
 		})
 	}
 }
@@ -39,11 +39,11 @@ func TestStreamEncodeGolden(t *testing.T) {
 // TestStreamRoundTrip decodes what the encoder wrote: reasoning goes out
 // inside the text, between tags, and comes back as reasoning.
 func TestStreamRoundTrip(t *testing.T) {
-	chunks, err := codectest.Encode(Codec{}, codectest.Events(t, "testdata/answer.events"))
+	chunks, err := codectest.Encode(New(), codectest.Events(t, "testdata/answer.events"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, done, err := codectest.Decode(Codec{}, chunks)
+	evs, done, err := codectest.Decode(New(), chunks)
 	if err != nil || !done {
 		t.Fatalf("done=%v err=%v", done, err)
 	}
@@ -62,12 +62,12 @@ func TestStreamRoundTrip(t *testing.T) {
 }
 
 func TestStreamEndsEarly(t *testing.T) {
-	codectest.CheckEarlyEnd(t, Codec{}, "testdata/text.chunks")
-	codectest.CheckEarlyEnd(t, Codec{}, "testdata/tool.chunks")
+	codectest.CheckEarlyEnd(t, New(), "testdata/text.chunks")
+	codectest.CheckEarlyEnd(t, New(), "testdata/tool.chunks")
 }
 
 func TestStreamMalformed(t *testing.T) {
-	codectest.CheckMalformed(t, Codec{}, `{"choices":[`, `[]`, `{}`, `{"choices":"x"}`, `{"generation":"hi"}`, `{"choices":[{"delta":{"content":3}}]}`)
+	codectest.CheckMalformed(t, New(), `{"choices":[`, `[]`, `{}`, `{"choices":"x"}`, `{"generation":"hi"}`, `{"choices":[{"delta":{"content":3}}]}`)
 }
 
 func TestEncodeRequestGolden(t *testing.T) {
@@ -80,7 +80,7 @@ func TestEncodeRequestGolden(t *testing.T) {
 		Tools:      []rockstream.Tool{{Name: "get_weather", Description: "Weather by city", InputSchema: json.RawMessage(`{"type":"object"}`)}},
 		ToolChoice: &rockstream.ToolChoice{Type: "any"}, MaxTokens: 200, Temperature: ptr(0.5), TopP: ptr(0.9),
 		StopSequences: []string{"\n\n"}, Options: rockstream.Options{Effort: "low"}}
-	body, err := Codec{}.EncodeRequest(req)
+	body, err := New().EncodeRequest(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +103,11 @@ func TestRequestRoundTrip(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			req.Model = model
-			body, err := Codec{}.EncodeRequest(req)
+			body, err := New().EncodeRequest(req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := Codec{}.DecodeRequest(model, body)
+			got, err := New().DecodeRequest(model, body)
 			if err != nil {
 				t.Fatalf("%s: %v", body, err)
 			}
@@ -128,7 +128,7 @@ func TestEncodeRequestRefuses(t *testing.T) {
 		"no messages": {},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := Codec{}.EncodeRequest(req)
+			_, err := New().EncodeRequest(req)
 			if e, ok := err.(*rockstream.Error); !ok || e.Class != rockstream.ClassValidation {
 				t.Errorf("err = %v, want a validation *rockstream.Error", err)
 			}
@@ -137,7 +137,7 @@ func TestEncodeRequestRefuses(t *testing.T) {
 }
 
 func TestDecodeRequestValidation(t *testing.T) {
-	codectest.CheckValidation(t, Codec{}, model, map[string][2]string{
+	codectest.CheckValidation(t, New(), model, map[string][2]string{
 		"ok":           {`{"model":"openai.gpt-oss-20b-1:0","messages":[{"role":"developer","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"hi"}]}],"max_completion_tokens":100,"reasoning_effort":"medium","stop":"x","stream":true}`, ""},
 		"missing":      {`{"max_tokens":10}`, "Malformed input request: #: required key [messages] not found, please reformat your input and try again."},
 		"extraneous":   {`{"messages":[{"role":"user","content":"hi"}],"top_k":10}`, "Malformed input request: #: extraneous key [top_k] is not permitted, please reformat your input and try again."},
@@ -170,14 +170,14 @@ func TestResponseRoundTrip(t *testing.T) {
 			`{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Once"},"finish_reason":"length"}],"usage":{"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}}`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			body, err := Codec{}.EncodeResponse(tc.resp)
+			body, err := New().EncodeResponse(tc.resp)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if string(body) != tc.want {
 				t.Errorf("body = %s\nwant %s", body, tc.want)
 			}
-			got, err := Codec{}.DecodeResponse(body)
+			got, err := New().DecodeResponse(body)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,12 +193,12 @@ func FuzzDecodeRequest(f *testing.F) {
 		`{"messages":[{"role":"system","content":"s"},{"role":"user","content":[{"type":"text","text":"u"}]},{"role":"assistant","content":null,"tool_calls":[{"id":"i","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"i","content":"r"}],"tools":[{"type":"function","function":{"name":"f","parameters":{}}}],"tool_choice":{"type":"function","function":{"name":"f"}},"stop":["a"]}`} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { codectest.FuzzRequest(t, Codec{}, model, body) })
+	f.Fuzz(func(t *testing.T, body []byte) { codectest.FuzzRequest(t, New(), model, body) })
 }
 
 func FuzzStreamDecoder(f *testing.F) {
 	for _, name := range []string{"text", "tool"} {
 		f.Add(bytes.Join(codectest.Lines(f, "testdata/"+name+".chunks"), []byte("\n")))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) { codectest.FuzzChunks(Codec{}, data) })
+	f.Fuzz(func(t *testing.T, data []byte) { codectest.FuzzChunks(New(), data) })
 }
